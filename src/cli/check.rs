@@ -1,0 +1,64 @@
+//! `vigil check PATH...`: every diagnostic, exit 1 on any error.
+
+use std::process::ExitCode;
+
+use super::CheckArgs;
+use super::report::{emit, fail};
+use crate::load::{expand_paths, load_file};
+use crate::profile::Profile;
+use crate::targets::Options;
+
+/// Loads (and optionally compiles) every file and reports all diagnostics.
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let files = match expand_paths(&args.paths) {
+        Ok(f) => f,
+        Err(d) => {
+            emit(&[d]);
+            return ExitCode::from(1);
+        }
+    };
+    let profile = match args
+        .target
+        .map(|t| Profile::load(t.default_profile()))
+        .transpose()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            fail(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let mut all = Vec::new();
+    let mut detections = 0usize;
+    for path in &files {
+        let loaded = load_file(path);
+        all.extend(loaded.diagnostics);
+        for det in &loaded.detections {
+            detections += 1;
+            if let (Some(target), Some(profile)) = (args.target, profile.as_ref()) {
+                match target.backend().compile(det, profile, &Options::default()) {
+                    Ok(c) => all.extend(c.diagnostics),
+                    Err(errs) => all.extend(errs),
+                }
+            }
+        }
+    }
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let warnings = all.len() - errors;
+    if args.json {
+        for d in &all {
+            println!("{}", d.to_json());
+        }
+    } else {
+        emit(&all);
+    }
+    eprintln!(
+        "checked {} file(s), {detections} detection(s): {errors} error(s), {warnings} warning(s)",
+        files.len()
+    );
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

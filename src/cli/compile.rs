@@ -1,0 +1,165 @@
+//! `vigil compile PATH... --target T`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::report::{emit, fail};
+use super::{CompileArgs, Format, parse_params};
+use crate::diagnostic::Diagnostic;
+use crate::ir::Detection;
+use crate::load::{expand_paths, load_file};
+use crate::profile::Profile;
+use crate::targets::{Compiled, Options};
+
+/// One compiled detection, as the JSON output lists it.
+#[derive(serde::Serialize)]
+pub struct Entry {
+    /// The detection's id (its file name when it has none).
+    pub id: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// The file it came from.
+    pub source: String,
+    /// The target.
+    pub target: String,
+    /// The compiled query.
+    pub query: String,
+    /// Warnings and notes.
+    pub warnings: Vec<serde_json::Value>,
+}
+
+/// Compiles every detection under the given paths.
+pub fn run(args: &CompileArgs) -> ExitCode {
+    let params = match parse_params(&args.params) {
+        Ok(p) => p,
+        Err(e) => {
+            fail(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let profile = match Profile::load(
+        args.profile
+            .as_deref()
+            .unwrap_or(args.target.default_profile()),
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            fail(&e);
+            return ExitCode::from(2);
+        }
+    };
+    if profile.target != args.target.name() {
+        fail(&format!(
+            "profile `{}` is for target `{}`, not `{}`",
+            profile.name,
+            profile.target,
+            args.target.name()
+        ));
+        return ExitCode::from(2);
+    }
+    let files = match expand_paths(&args.paths) {
+        Ok(f) => f,
+        Err(d) => {
+            emit(&[d]);
+            return ExitCode::from(1);
+        }
+    };
+    let opts = Options {
+        filter_only: args.filter_only,
+        comments: !args.no_comments,
+        params: params.clone(),
+    };
+    let mut used: BTreeSet<String> = profile.scope.iter().map(|s| s.param.clone()).collect();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for path in &files {
+        let loaded = load_file(path);
+        diags.extend(loaded.diagnostics);
+        for mut det in loaded.detections {
+            used.extend(det.params.iter().map(|p| p.name.clone()));
+            let param_diags = crate::ir::params::substitute(&mut det, &params);
+            let failed = param_diags.iter().any(|d| d.is_error());
+            diags.extend(param_diags);
+            if failed {
+                continue;
+            }
+            match args.target.backend().compile(&det, &profile, &opts) {
+                Ok(c) => entries.push(entry(&det, args, c, &mut diags)),
+                Err(errs) => diags.extend(errs),
+            }
+        }
+    }
+    for name in params.keys().filter(|k| !used.contains(*k)) {
+        diags.push(Diagnostic::warning(
+            crate::diagnostic::codes::PARAM,
+            format!("--param {name}: no detection or profile has this parameter"),
+        ));
+    }
+    emit(&diags);
+    let failed = diags.iter().any(|d| d.is_error());
+    let text = match args.format {
+        Format::Text => render_text(&entries),
+        Format::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
+    };
+    if let Some(out) = &args.output {
+        if failed {
+            fail(&format!(
+                "{} not written: some detections did not compile",
+                out.display()
+            ));
+            return ExitCode::from(1);
+        }
+        if let Err(e) = write_atomically(out, &text) {
+            fail(&format!("{}: {e}", out.display()));
+            return ExitCode::from(1);
+        }
+    } else {
+        print!("{text}");
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagnostic>) -> Entry {
+    let warnings = c.diagnostics.iter().map(Diagnostic::to_json).collect();
+    diags.extend(c.diagnostics);
+    Entry {
+        id: det.display_id(),
+        title: det.meta.title.clone(),
+        source: det.file.name.clone(),
+        target: args.target.name().to_string(),
+        query: c.query,
+        warnings,
+    }
+}
+
+fn render_text(entries: &[Entry]) -> String {
+    if entries.len() == 1 {
+        return format!("{}\n", entries[0].query);
+    }
+    let mut out = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("# {} ({})\n{}\n", e.source, e.id, e.query));
+    }
+    out
+}
+
+/// Writes through a temporary file and a rename, so a failure never leaves a
+/// partial file behind.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.vigil-tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("out")
+    ));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

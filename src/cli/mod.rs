@@ -1,0 +1,138 @@
+//! The `vigil` command line.
+
+mod check;
+mod compile;
+mod debug;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::targets::Target;
+
+/// Vigil: detection-as-code compiler. Write a detection once (Vigil's
+/// language or Sigma) and compile it to Splunk SPL and more.
+#[derive(Parser, Debug)]
+#[command(name = "vigil", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats of `compile`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The queries, separated by blank lines.
+    Text,
+    /// A JSON array of {id, title, source, target, query, warnings}.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile detections to a SIEM's query language.
+    Compile(CompileArgs),
+    /// Check detections and report every diagnostic (exit 1 on any error).
+    Check(CheckArgs),
+    /// Print an internal representation of one file.
+    Debug {
+        /// Which representation.
+        #[arg(value_enum)]
+        stage: DebugStage,
+        /// The detection file.
+        file: PathBuf,
+    },
+    /// List the built-in profiles.
+    Profiles,
+}
+
+/// Representations `debug` can print.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DebugStage {
+    /// The syntax tree (Vigil files only).
+    Ast,
+    /// The IR.
+    Ir,
+}
+
+/// Arguments of `compile`.
+#[derive(clap::Args, Debug)]
+pub struct CompileArgs {
+    /// Detection files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The query language.
+    #[arg(short, long, value_enum, default_value = "splunk")]
+    pub target: Target,
+    /// A built-in profile name or a profile YAML file (default: the target's).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Set a parameter: --param name=value (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Emit only the filter where the target cannot run the pipeline.
+    #[arg(long)]
+    pub filter_only: bool,
+    /// Leave the authors' stage comments out of the queries.
+    #[arg(long)]
+    pub no_comments: bool,
+    /// Write the output to this file (only if every detection compiled).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `check`.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Detection files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Also compile for this target and report what it cannot express.
+    #[arg(short, long, value_enum)]
+    pub target: Option<Target>,
+    /// Print diagnostics as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Compile(args) => compile::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Debug { stage, file } => debug::run(stage, &file),
+        Command::Profiles => {
+            for name in crate::profile::Profile::builtin_names() {
+                if let Some(p) = crate::profile::Profile::builtin(name) {
+                    println!("{:<16} {:<8} {}", p.name, p.target, p.description);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Parses `--param name=value` arguments.
+pub(crate) fn parse_params(
+    raw: &[String],
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for p in raw {
+        let Some((k, v)) = p.split_once('=') else {
+            return Err(format!("--param `{p}`: expected NAME=VALUE"));
+        };
+        let k = k.trim().trim_start_matches('{').trim_end_matches('}');
+        if k.is_empty() {
+            return Err(format!("--param `{p}`: the name is empty"));
+        }
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}

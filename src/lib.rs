@@ -1,0 +1,11 @@
+#![doc = include_str!("../ARCHITECTURE.md")]
+
+pub mod cli;
+pub mod diagnostic;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod profile;
+pub mod source;
+pub mod syntax;
+pub mod targets;

@@ -1,0 +1,123 @@
+//! Finding and loading detection files: Vigil (`.vigil`) and Sigma
+//! (`.yml`, `.yaml`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::Detection;
+use crate::source::SourceFile;
+
+/// The extension of Vigil source files.
+pub const VIGIL_EXT: &str = "vigil";
+
+/// What one file yielded.
+pub struct Loaded {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// The detections it holds (none if it had errors).
+    pub detections: Vec<Detection>,
+    /// Everything found wrong or worth noting.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// True if the path names a file Vigil reads.
+pub fn is_detection_file(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some(VIGIL_EXT) | Some("yml") | Some("yaml")
+    )
+}
+
+/// Expands paths: a directory means every detection file below it, in sorted
+/// order so output is deterministic.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| io_error(p, &e))?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(Diagnostic::error(
+                codes::IO,
+                format!("{}: no such file or directory", p.display()),
+            )
+            .with_help("give a .vigil or Sigma .yml file, or a directory of them"));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if is_detection_file(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn io_error(p: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(codes::IO, format!("{}: {e}", p.display()))
+}
+
+/// Reads and lowers one file.
+pub fn load_file(path: &Path) -> Loaded {
+    let name = path.display().to_string();
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                let file = SourceFile::new(name, "");
+                return Loaded {
+                    diagnostics: vec![
+                        Diagnostic::error(codes::IO, "the file is not UTF-8 text").in_file(&file),
+                    ],
+                    file,
+                    detections: Vec::new(),
+                };
+            }
+        },
+        Err(e) => {
+            let file = SourceFile::new(name, "");
+            return Loaded {
+                diagnostics: vec![io_error(path, &e)],
+                file,
+                detections: Vec::new(),
+            };
+        }
+    };
+    load_text(path, text)
+}
+
+/// Lowers file contents already read, choosing the reader by extension.
+pub fn load_text(path: &Path, text: String) -> Loaded {
+    let file = SourceFile::new(path.display().to_string(), text);
+    let is_vigil = path.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
+    if is_vigil {
+        let (det, diagnostics) = crate::lower::load_vigil(file.clone());
+        Loaded {
+            file,
+            detections: det.into_iter().collect(),
+            diagnostics,
+        }
+    } else {
+        let diagnostics = vec![
+            Diagnostic::error(codes::SIGMA, "Sigma rules are not supported yet")
+                .with_label(crate::source::Span::new(0, 0), "this file")
+                .in_file(&file),
+        ];
+        Loaded {
+            file,
+            detections: Vec::new(),
+            diagnostics,
+        }
+    }
+}

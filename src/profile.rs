@@ -1,0 +1,145 @@
+//! Profiles: how one SIEM stores Auth0 events (index, field names, value
+//! rewrites, scoping). Profiles are data: YAML files in `profiles/`, embedded
+//! in the binary, and any file a user passes with `--profile PATH`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ir::Path;
+
+/// A term every search of the profile gets: `field == "{param}"`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ScopeTerm {
+    /// Neutral field path.
+    pub field: String,
+    /// The parameter whose value the field must equal.
+    pub param: String,
+}
+
+/// Rewrites of one field's values (e.g. Auth0 type codes to the values an
+/// ingest pipeline stores).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ValueMap {
+    /// Where the rewritten value is stored (the mapped field when absent).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Original value → stored value.
+    pub map: BTreeMap<String, String>,
+}
+
+/// A target profile.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Profile {
+    /// Name, as given to `--profile`.
+    pub name: String,
+    /// The target it is for (`splunk`, `kql`, `esql`, `auth0`, ...).
+    pub target: String,
+    /// One line for `vigil profiles`.
+    #[serde(default)]
+    pub description: String,
+    /// Index (Splunk) or index pattern (Elastic).
+    #[serde(default)]
+    pub index: Option<String>,
+    /// Splunk sourcetype.
+    #[serde(default)]
+    pub sourcetype: Option<String>,
+    /// Prepended to every event field not in `fields`.
+    #[serde(default)]
+    pub field_prefix: String,
+    /// Neutral path (`[]` for arrays) → target field, overriding the prefix.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// Terms added to every search.
+    #[serde(default)]
+    pub scope: Vec<ScopeTerm>,
+    /// Value rewrites, by neutral field path.
+    #[serde(default)]
+    pub values: BTreeMap<String, ValueMap>,
+    /// Anything else a target reads (documented by that target).
+    #[serde(default)]
+    pub options: BTreeMap<String, serde_json::Value>,
+}
+
+/// The built-in profiles, embedded at compile time.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "splunk-auth0",
+        include_str!("../profiles/splunk-auth0.yaml"),
+    ),
+    ("splunk-raw", include_str!("../profiles/splunk-raw.yaml")),
+];
+
+impl Profile {
+    /// Parses a profile from YAML.
+    pub fn from_yaml(text: &str) -> Result<Profile, String> {
+        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// A built-in profile by name.
+    pub fn builtin(name: &str) -> Option<Profile> {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, text)| Profile::from_yaml(text).ok())
+    }
+
+    /// The names of the built-in profiles.
+    pub fn builtin_names() -> Vec<&'static str> {
+        BUILTIN.iter().map(|(n, _)| *n).collect()
+    }
+
+    /// Loads `spec`: a built-in name or a path to a YAML file.
+    pub fn load(spec: &str) -> Result<Profile, String> {
+        if let Some(p) = Profile::builtin(spec) {
+            return Ok(p);
+        }
+        let text = std::fs::read_to_string(spec).map_err(|e| {
+            format!(
+                "`{spec}` is neither a built-in profile ({}) nor a readable file: {e}",
+                Profile::builtin_names().join(", ")
+            )
+        })?;
+        Profile::from_yaml(&text).map_err(|e| format!("{spec}: {e}"))
+    }
+
+    /// The target's name for an event field, with `array_mark` after array
+    /// segments. An explicit entry in `fields` wins; a path that already
+    /// starts with the prefix is left alone (so `data.type` and `type` both
+    /// become `data.type`, never `data.data.type`).
+    pub fn event_field(&self, path: &Path, array_mark: &str) -> String {
+        if let Some(mapped) = self.fields.get(&path.to_string()) {
+            return mapped.clone();
+        }
+        let rendered = path.render(array_mark);
+        if self.field_prefix.is_empty() || path.strip_prefix(&self.field_prefix).is_some() {
+            return rendered;
+        }
+        format!("{}{}", self.field_prefix, rendered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_parse() {
+        for name in Profile::builtin_names() {
+            let p = Profile::builtin(name).unwrap_or_else(|| panic!("{name} does not parse"));
+            assert_eq!(p.name, name);
+        }
+    }
+
+    #[test]
+    fn prefix_is_not_doubled() {
+        let p = Profile::builtin("splunk-auth0").unwrap();
+        assert_eq!(p.event_field(&Path::parse("type"), "{}"), "data.type");
+        assert_eq!(p.event_field(&Path::parse("data.type"), "{}"), "data.type");
+        assert_eq!(p.event_field(&Path::parse("timestamp"), "{}"), "_time");
+        assert_eq!(
+            p.event_field(&Path::parse("details.body.shields[]"), "{}"),
+            "data.details.body.shields{}"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Syntax: Vigil text → AST with spans. Knows nothing of the IR or targets.
+
+pub mod ast;
+pub mod parse;
+pub mod strings;
+
+pub use parse::{parse_expr, parse_file};

@@ -1,0 +1,145 @@
+//! Targets: one module per SIEM query language.
+//!
+//! Each target implements [`Backend`]: capability methods that say what it
+//! can express (with defaults), and `compile`, which prints a detection with a
+//! precedence-aware printer and its own escaping. A construct a target cannot
+//! express is a diagnostic pointing at the rule's source, never silently
+//! dropped logic: [`gate_pipeline`] applies that rule to pipeline stages for
+//! every target the same way.
+
+pub mod splunk;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::{Detection, Stage};
+use crate::profile::Profile;
+
+/// A query language Vigil compiles to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// Splunk SPL.
+    Splunk,
+}
+
+impl Target {
+    /// The name used on the command line and in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Splunk => "splunk",
+        }
+    }
+
+    /// The profile used when none is given.
+    pub fn default_profile(self) -> &'static str {
+        match self {
+            Target::Splunk => "splunk-auth0",
+        }
+    }
+
+    /// The target's backend.
+    pub fn backend(self) -> &'static dyn Backend {
+        match self {
+            Target::Splunk => &splunk::Splunk,
+        }
+    }
+}
+
+/// Compilation options shared by every target.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Emit only what the target can express of the filter, with a warning
+    /// listing what was left out, instead of failing on pipeline stages.
+    pub filter_only: bool,
+    /// Emit the author's stage comments where the target has comments.
+    pub comments: bool,
+    /// Parameter values given on the command line (profile scope parameters
+    /// are substituted from here too).
+    pub params: BTreeMap<String, String>,
+}
+
+/// A compiled query and what the compiler noticed on the way.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    /// The query text.
+    pub query: String,
+    /// Warnings and notes (errors make `compile` fail instead).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A target's printer and capabilities.
+pub trait Backend: Sync {
+    /// Which target this is.
+    fn target(&self) -> Target;
+
+    /// Whether the target can express stage `stage`; `Err` says why not.
+    /// The default accepts every stage.
+    fn supports_stage(&self, _stage: &Stage) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Whether the target has a single-character wildcard in patterns.
+    fn has_single_char_wildcard(&self) -> bool {
+        false
+    }
+
+    /// Compiles a detection (parameters already substituted).
+    fn compile(
+        &self,
+        det: &Detection,
+        profile: &Profile,
+        opts: &Options,
+    ) -> Result<Compiled, Vec<Diagnostic>>;
+}
+
+/// Checks every stage against the backend. Unsupported stages are errors
+/// pointing at the stage, unless `filter_only`, where the whole pipeline is
+/// dropped with one warning naming the stages left out. Returns the stages to
+/// compile.
+pub fn gate_pipeline<'a>(
+    backend: &dyn Backend,
+    det: &'a Detection,
+    opts: &Options,
+) -> Result<(&'a [Stage], Vec<Diagnostic>), Vec<Diagnostic>> {
+    let target = backend.target().name();
+    if opts.filter_only {
+        if det.pipeline.is_empty() {
+            return Ok((&det.pipeline[..0], Vec::new()));
+        }
+        let names: Vec<&str> = det.pipeline.iter().map(|s| s.kind.name()).collect();
+        let first = &det.pipeline[0];
+        let w = Diagnostic::warning(
+            codes::FILTER_ONLY,
+            format!(
+                "--filter-only: the {target} query is the filter alone; left out: {}",
+                names.join(", ")
+            ),
+        )
+        .with_label(first.span, "the pipeline starts here")
+        .in_file(&det.file);
+        return Ok((&det.pipeline[..0], vec![w]));
+    }
+    let mut errors = Vec::new();
+    for s in &det.pipeline {
+        if let Err(why) = backend.supports_stage(s) {
+            errors.push(
+                Diagnostic::error(
+                    codes::UNSUPPORTED,
+                    format!("{target} cannot express `{}`: {why}", s.kind.name()),
+                )
+                .with_label(s.span, format!("`{}` stage", s.kind.name()))
+                .with_help("compile with --filter-only to emit the filter alone")
+                .in_file(&det.file),
+            );
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok((&det.pipeline[..], Vec::new()))
+    } else {
+        Err(errors)
+    }
+}

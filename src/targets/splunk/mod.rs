@@ -1,0 +1,166 @@
+//! Splunk SPL.
+//!
+//! The search starts with the profile's base terms (`index=`, `sourcetype=`,
+//! tenant scope), then the filter in search-command syntax, then one line per
+//! stage. Filter conjuncts the search command cannot express exactly (a
+//! literal `*`, a single-character wildcard, a regular expression, a
+//! comparison of two fields) move to a `| where` right after the search, in
+//! eval syntax with the same meaning.
+
+mod eval;
+mod quote;
+mod search;
+mod stages;
+
+use super::{Backend, Compiled, Options, Target, gate_pipeline};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::{
+    self, Detection, FieldKind, FieldRef, Filter, Pred, Scope, SubQuery, Test, Text, TextPart,
+    Value,
+};
+use crate::profile::Profile;
+
+pub use quote::{escape_string, is_bare_search_word};
+
+/// The Splunk backend.
+pub struct Splunk;
+
+impl Backend for Splunk {
+    fn target(&self) -> Target {
+        Target::Splunk
+    }
+
+    fn compile(
+        &self,
+        det: &Detection,
+        profile: &Profile,
+        opts: &Options,
+    ) -> Result<Compiled, Vec<Diagnostic>> {
+        let (stages, mut diagnostics) = gate_pipeline(self, det, opts)?;
+        let printer = Printer {
+            profile,
+            scope: det.scope,
+            params: &opts.params,
+        };
+        let mut lines = vec![printer.base(true)];
+        let (search_part, where_part) = printer.split(&det.filter);
+        if !search_part.is_true() {
+            lines.push(printer.search_filter(&search_part, true));
+        }
+        if let Some(w) = where_part {
+            lines.push(format!("| where {}", printer.filter_as_eval(&w)));
+        }
+        for s in stages {
+            if opts.comments {
+                for c in &s.comments {
+                    if c.contains("```") {
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                codes::SEMANTICS_DIFFER,
+                                "a comment containing ``` was left out of the SPL",
+                            )
+                            .with_label(s.span, "the stage it is attached to")
+                            .in_file(&det.file),
+                        );
+                        continue;
+                    }
+                    // Spaces inside the markers keep a comment that starts or ends
+                    // with a backtick from running into them.
+                    lines.push(format!("``` {c} ```"));
+                }
+            }
+            lines.push(format!("| {}", printer.stage(s)));
+        }
+        Ok(Compiled {
+            query: lines.join("\n"),
+            diagnostics,
+        })
+    }
+}
+
+/// Printing state: the profile and how the detection is scoped.
+pub(crate) struct Printer<'a> {
+    profile: &'a Profile,
+    scope: Scope,
+    params: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl Printer<'_> {
+    /// The target's name for a field.
+    fn field_name(&self, f: &FieldRef) -> String {
+        match f.kind {
+            FieldKind::Event => self.profile.event_field(&f.path, "{}"),
+            FieldKind::Local | FieldKind::Lookup => f.path.render("{}"),
+        }
+    }
+
+    /// `index=... sourcetype=... <scope terms>` (with `search ` in a
+    /// sub-search).
+    fn base(&self, _top: bool) -> String {
+        let mut terms = Vec::new();
+        if let Some(i) = &self.profile.index {
+            terms.push(format!(
+                "index={}",
+                quote::search_text(&Text::lit(i.clone()))
+            ));
+        }
+        if let Some(s) = &self.profile.sourcetype {
+            terms.push(format!(
+                "sourcetype={}",
+                quote::search_text(&Text::lit(s.clone()))
+            ));
+        }
+        if self.scope == Scope::Profile {
+            for t in &self.profile.scope {
+                let mut value = Text {
+                    parts: vec![TextPart::Param(t.param.clone())],
+                };
+                ir::params::substitute_text(&mut value, self.params);
+                let pred = Filter::Pred(Pred {
+                    field: FieldRef::event(&t.field),
+                    test: Test::Eq {
+                        value: Value::Str(value),
+                        cased: false,
+                    },
+                    span: Default::default(),
+                });
+                terms.push(self.search_filter(&pred, true));
+            }
+        }
+        terms.join(" ")
+    }
+
+    /// Splits a filter into what the search command can express and what has
+    /// to go to `where` (top-level conjuncts only, which keeps the meaning).
+    fn split(&self, f: &Filter) -> (Filter, Option<Filter>) {
+        if self.searchable(f) {
+            return (f.clone(), None);
+        }
+        match f {
+            Filter::And(items) => {
+                let (s, w): (Vec<Filter>, Vec<Filter>) =
+                    items.iter().cloned().partition(|x| self.searchable(x));
+                (Filter::and(s), Some(Filter::and(w)))
+            }
+            other => (Filter::True, Some(other.clone())),
+        }
+    }
+
+    /// A sub-search: `search <base> <filter>` then its stages.
+    fn subsearch(&self, q: &SubQuery) -> String {
+        let mut first = format!("search {}", self.base(false));
+        let (search_part, where_part) = self.split(&q.filter);
+        if !search_part.is_true() {
+            first.push(' ');
+            first.push_str(&self.search_filter(&search_part, true));
+        }
+        let mut lines = vec![first];
+        if let Some(w) = where_part {
+            lines.push(format!("| where {}", self.filter_as_eval(&w)));
+        }
+        for s in &q.stages {
+            lines.push(format!("| {}", self.stage(s)));
+        }
+        lines.join("\n")
+    }
+}

@@ -1,0 +1,228 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use vigil::diagnostic::Diagnostic;
+use vigil::ir::Detection;
+use vigil::profile::Profile;
+use vigil::targets::{Options, Target};
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpora` if it exists (tests that need it skip otherwise).
+pub fn corpora() -> Option<PathBuf> {
+    let p = root().join("../shared/corpora");
+    p.is_dir().then_some(p)
+}
+
+/// Loads the one detection of a file, panicking with rendered diagnostics.
+pub fn load(path: &Path) -> Detection {
+    let loaded = vigil::load::load_file(path);
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(vigil::diagnostic::render_plain)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{}:\n{}",
+        path.display(),
+        errors.join("\n")
+    );
+    loaded.detections.into_iter().next().expect("one detection")
+}
+
+/// Parses and lowers Vigil source text (the file name decides the reader).
+pub fn load_str(name: &str, text: &str) -> (Option<Detection>, Vec<Diagnostic>) {
+    let loaded = vigil::load::load_text(Path::new(name), text.to_string());
+    (loaded.detections.into_iter().next(), loaded.diagnostics)
+}
+
+/// Compiles with the target's default profile and no parameters.
+pub fn compile(det: &Detection, target: Target) -> Result<String, Vec<Diagnostic>> {
+    compile_with(det, target, &BTreeMap::new(), false)
+}
+
+/// Compiles with parameters and options.
+pub fn compile_with(
+    det: &Detection,
+    target: Target,
+    params: &BTreeMap<String, String>,
+    filter_only: bool,
+) -> Result<String, Vec<Diagnostic>> {
+    let profile = Profile::load(target.default_profile()).expect("default profile");
+    let mut det = det.clone();
+    let diags = vigil::ir::params::substitute(&mut det, params);
+    if diags.iter().any(|d| d.is_error()) {
+        return Err(diags);
+    }
+    let opts = Options {
+        filter_only,
+        comments: true,
+        params: params.clone(),
+    };
+    target
+        .backend()
+        .compile(&det, &profile, &opts)
+        .map(|c| c.query)
+}
+
+/// Compiles Vigil source text to SPL, panicking on errors.
+pub fn spl(text: &str) -> String {
+    let (det, diags) = load_str("test.vigil", text);
+    let det = det.unwrap_or_else(|| {
+        panic!(
+            "{}",
+            diags
+                .iter()
+                .map(vigil::diagnostic::render_plain)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    compile(&det, Target::Splunk).unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.iter()
+                .map(vigil::diagnostic::render_plain)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+/// Normalises a search for comparison "modulo whitespace and ``` comments":
+/// comments are removed; outside double-quoted strings whitespace is kept
+/// only where it separates two word characters (as one space); inside
+/// strings runs of whitespace become one space.
+pub fn normalize(query: &str) -> String {
+    let without_comments = strip_triple_backtick_comments(query);
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut pending_space = false;
+    for c in without_comments.chars() {
+        if in_string {
+            if c.is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                continue;
+            }
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            let prev_word = out.chars().last().is_some_and(is_word);
+            if prev_word && is_word(c) {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+        if c == '"' {
+            in_string = true;
+        }
+    }
+    out
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Removes every ```...``` comment (an unterminated one runs to the end).
+pub fn strip_triple_backtick_comments(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("```") {
+        out.push_str(&rest[..start]);
+        out.push(' ');
+        match rest[start + 3..].find("```") {
+            Some(end) => rest = &rest[start + 3 + end + 3..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A token of SPL, enough to check that escaping kept a value in one piece.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    /// A double-quoted string, unescaped.
+    Str(String),
+    /// A single-quoted field name, unquoted.
+    Field(String),
+    /// A bare word.
+    Word(String),
+    /// Punctuation or operator.
+    Punct(String),
+}
+
+/// Splits SPL into tokens the way Splunk's lexer separates them: quoted
+/// strings with `\\` and `\"` escapes, single-quoted field names, words,
+/// and punctuation.
+pub fn spl_tokens(s: &str) -> Vec<Tok> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '"' || c == '\'' {
+            let mut v = String::new();
+            i += 1;
+            while i < chars.len() && chars[i] != c {
+                if chars[i] == '\\'
+                    && i + 1 < chars.len()
+                    && (chars[i + 1] == c || chars[i + 1] == '\\')
+                {
+                    v.push(chars[i + 1]);
+                    i += 2;
+                } else {
+                    v.push(chars[i]);
+                    i += 1;
+                }
+            }
+            assert!(i < chars.len(), "unterminated string in {s}");
+            i += 1;
+            out.push(if c == '"' { Tok::Str(v) } else { Tok::Field(v) });
+        } else if c.is_alphanumeric() || "_.{}*-@:/".contains(c) {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || "_.{}*-@:/".contains(chars[i]))
+            {
+                i += 1;
+            }
+            out.push(Tok::Word(chars[start..i].iter().collect()));
+        } else {
+            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+            if ["!=", "<=", ">=", "=="].contains(&two.as_str()) {
+                out.push(Tok::Punct(two));
+                i += 2;
+            } else {
+                out.push(Tok::Punct(c.to_string()));
+                i += 1;
+            }
+        }
+    }
+    out
+}
