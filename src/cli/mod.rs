@@ -29,6 +29,8 @@ pub enum Format {
     Text,
     /// A JSON array of {id, title, source, target, query, warnings}.
     Json,
+    /// The HTTP request path that runs each query (auth0: `/api/v2/logs?q=...`).
+    Url,
 }
 
 /// The subcommands.
