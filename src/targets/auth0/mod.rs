@@ -20,9 +20,11 @@
 //!   warning naming those tests.
 
 pub mod caps;
+mod pattern;
 pub mod preds;
 pub mod query;
 pub mod quote;
+mod ranges;
 pub mod translate;
 
 use super::{Backend, Compiled, Options, Target, gate_pipeline};

@@ -6,11 +6,11 @@
 //! "field exists" half, or nothing at all). The caller decides, by polarity,
 //! whether a superset may be used (`--filter-only`) or is an error.
 
-use std::net::Ipv4Addr;
-
-use super::caps::{Caps, CaseRule, FieldCaps, ValueKind};
-use super::query::{Atom, Piece, Tree};
-use crate::ir::{FieldKind, Ordering, Pred, Test, Text, TextPart, Value};
+use super::caps::{Caps, FieldCaps, ValueKind};
+use super::pattern::{P, pattern, pieces};
+use super::query::{Atom, Tree};
+use super::ranges::{cidr, range};
+use crate::ir::{FieldKind, Pred, Test, Value};
 use crate::profile::Profile;
 
 /// How a test can be searched.
@@ -40,7 +40,7 @@ pub struct Outcome {
     pub case_differs: bool,
 }
 
-fn no(why: impl Into<String>) -> Outcome {
+pub(super) fn no(why: impl Into<String>) -> Outcome {
     Outcome {
         support: Support::Approx {
             upper: Tree::All,
@@ -51,10 +51,13 @@ fn no(why: impl Into<String>) -> Outcome {
 }
 
 /// A searchable field: its Auth0 name and capabilities.
-struct Field {
-    name: String,
-    caps: FieldCaps,
-    min_literal: usize,
+pub(super) struct Field {
+    /// Auth0's name.
+    pub name: String,
+    /// Its capabilities.
+    pub caps: FieldCaps,
+    /// Literal characters each piece of a non-prefix pattern needs.
+    pub min_literal: usize,
 }
 
 /// Translates one test.
@@ -113,7 +116,7 @@ pub fn translate(caps: &Caps, profile: &Profile, p: &Pred) -> Outcome {
     }
 }
 
-fn exact(t: Tree, case_differs: bool) -> Outcome {
+pub(super) fn exact(t: Tree, case_differs: bool) -> Outcome {
     Outcome {
         support: Support::Exact(t),
         case_differs,
@@ -151,7 +154,7 @@ fn combine(parts: Vec<Outcome>, all: bool) -> Outcome {
 }
 
 /// `f == v` (or `f != v` with `negated`).
-fn term(f: &Field, v: &Value, cased: bool, negated: bool) -> Outcome {
+pub(super) fn term(f: &Field, v: &Value, cased: bool, negated: bool) -> Outcome {
     let (value, case_differs) = match exact_text(f, v, cased) {
         Ok(x) => x,
         Err(why) => return no(why),
@@ -205,286 +208,4 @@ fn exact_text(f: &Field, v: &Value, cased: bool) -> Result<(String, bool), Strin
         return Err("Auth0 log search cannot search for an empty value".into());
     }
     Ok((text, case_differs))
-}
-
-/// Pattern pieces before the Auth0 rules are applied.
-#[derive(Clone, Debug, PartialEq)]
-enum P {
-    Lit(String),
-    Any,
-    One,
-}
-
-struct Pieces {
-    items: Vec<P>,
-    case_differs: bool,
-}
-
-/// The pieces of a text: literals lower-cased where the field's values are
-/// (unless `cased`), parameters as their `{name}` placeholder, adjacent
-/// pieces merged.
-fn pieces(f: &Field, t: &Text, cased: bool) -> Pieces {
-    let lower = f.caps.case == CaseRule::Lower && !cased;
-    let mut items: Vec<P> = Vec::new();
-    let mut case_differs = false;
-    for part in &t.parts {
-        let p = match part {
-            TextPart::Lit(s) => {
-                if !cased && f.caps.case == CaseRule::Sensitive && has_cased_letter(s) {
-                    case_differs = true;
-                }
-                P::Lit(if lower { s.to_lowercase() } else { s.clone() })
-            }
-            TextPart::Param(n) => {
-                // The value is not known yet; Auth0 will match its case.
-                case_differs |= !cased;
-                P::Lit(format!("{{{n}}}"))
-            }
-            TextPart::AnyString => P::Any,
-            TextPart::AnyChar => P::One,
-        };
-        push(&mut items, p);
-    }
-    Pieces {
-        items,
-        case_differs,
-    }
-}
-
-fn push(items: &mut Vec<P>, p: P) {
-    match (items.last_mut(), p) {
-        (Some(P::Lit(last)), P::Lit(s)) => last.push_str(&s),
-        (Some(P::Any), P::Any) => {}
-        (_, p) => items.push(p),
-    }
-}
-
-fn has_cased_letter(s: &str) -> bool {
-    s.chars().any(|c| c.is_lowercase() || c.is_uppercase())
-}
-
-/// `f like "pat*tern"`.
-fn pattern(f: &Field, t: &Text, cased: bool) -> Outcome {
-    let Pieces {
-        items,
-        case_differs,
-    } = pieces(f, t, cased);
-    if !items.iter().any(|p| matches!(p, P::Any | P::One)) {
-        return term(f, &Value::Str(t.clone()), cased, false);
-    }
-    let mut why = None;
-    let mut items = items;
-    if items.contains(&P::One) {
-        why = Some("Auth0 log search has no single-character wildcard `?`; it was widened to `*`");
-        let mut widened = Vec::new();
-        for p in items {
-            push(&mut widened, if p == P::One { P::Any } else { p });
-        }
-        items = widened;
-    }
-    let prefix = matches!(items.as_slice(), [P::Lit(_), P::Any]);
-    if !prefix {
-        // Auth0: "For other uses of wildcards (for example, suffix
-        // matching), literals must have 3 characters or more."
-        let short = |p: &P| matches!(p, P::Lit(s) if s.chars().count() < f.min_literal);
-        if items.iter().any(short) {
-            why.get_or_insert(
-                "Auth0 needs at least 3 literal characters around a wildcard that is not a prefix match (`*usa` is allowed, `*sa` is not); shorter pieces were widened to `*`",
-            );
-            let mut widened = Vec::new();
-            for p in items {
-                push(&mut widened, if short(&p) { P::Any } else { p });
-            }
-            items = widened;
-        }
-    }
-    let upper = if items == [P::Any] {
-        why.get_or_insert(
-            "a pattern of only `*` tests that the field exists, which Auth0 log search cannot",
-        );
-        Tree::All
-    } else {
-        Tree::Atom(Atom::Pattern {
-            field: f.name.clone(),
-            pieces: items
-                .into_iter()
-                .map(|p| match p {
-                    P::Lit(s) => Piece::Lit(s),
-                    _ => Piece::Any,
-                })
-                .collect(),
-        })
-    };
-    Outcome {
-        support: match why {
-            None => Support::Exact(upper),
-            Some(why) => Support::Approx {
-                upper,
-                why: why.to_string(),
-            },
-        },
-        case_differs,
-    }
-}
-
-/// `ip cidr "10.1.0.0/16"`: Auth0 has no CIDR matching, but an IPv4 range
-/// on an octet boundary is a prefix of the dotted address (`ip:10.1.*`).
-/// Other IPv4 ranges widen to the enclosing octet boundary.
-fn cidr(f: &Field, range: &Value) -> Outcome {
-    let Some(s) = (match range {
-        Value::Str(t) => t.as_literal(),
-        _ => None,
-    }) else {
-        return no("a CIDR range needs a literal value (give the parameter a value)");
-    };
-    let (addr, len) = match s.split_once('/') {
-        Some((a, l)) => (a, l.parse::<u8>().ok()),
-        None => (s.as_str(), Some(32)),
-    };
-    let (Ok(ip), Some(len @ 0..=32)) = (addr.parse::<Ipv4Addr>(), len) else {
-        return no(format!(
-            "Auth0 log search has no CIDR matching; only IPv4 ranges can be written as prefixes, and `{s}` is not one"
-        ));
-    };
-    if len == 32 {
-        return exact(
-            Tree::Atom(Atom::Term {
-                field: f.name.clone(),
-                value: ip.to_string(),
-            }),
-            false,
-        );
-    }
-    let whole = usize::from(len / 8);
-    if whole == 0 {
-        return no(format!(
-            "Auth0 log search has no CIDR matching, and `{s}` is wider than one first octet"
-        ));
-    }
-    let prefix: Vec<String> = ip.octets()[..whole].iter().map(|o| o.to_string()).collect();
-    let upper = Tree::Atom(Atom::Pattern {
-        field: f.name.clone(),
-        pieces: vec![Piece::Lit(format!("{}.", prefix.join("."))), Piece::Any],
-    });
-    if len % 8 == 0 {
-        exact(upper, false)
-    } else {
-        Outcome {
-            support: Support::Approx {
-                upper,
-                why: format!(
-                    "Auth0 log search has no CIDR matching; `{s}` is not on an octet boundary and was widened to /{}",
-                    whole * 8
-                ),
-            },
-            case_differs: false,
-        }
-    }
-}
-
-/// `date > "2024-01-01"`: a range with one open end.
-fn range(f: &Field, op: Ordering, v: &Value) -> Outcome {
-    if f.caps.kind != ValueKind::Date {
-        return no(format!(
-            "Auth0 log search compares only dates with <, <=, >, >=, and `{}` is text",
-            f.name
-        ));
-    }
-    let bound = match v {
-        Value::Str(t) => t.as_literal(),
-        _ => None,
-    };
-    let Some(bound) = bound.filter(|b| is_auth0_date(b)) else {
-        return no(format!(
-            "`{}` is compared with a date in one of Auth0's forms: YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm[:ss[.sss]][Z]",
-            f.name
-        ));
-    };
-    let (lower, upper) = match op {
-        Ordering::Gt => (Some((bound, false)), None),
-        Ordering::Ge => (Some((bound, true)), None),
-        Ordering::Lt => (None, Some((bound, false))),
-        Ordering::Le => (None, Some((bound, true))),
-    };
-    exact(
-        Tree::Atom(Atom::Range {
-            field: f.name.clone(),
-            lower,
-            upper,
-        }),
-        false,
-    )
-}
-
-/// The date forms Auth0 documents: `YYYY-MM`, `YYYY-MM-DD`,
-/// `YYYY-MM-DDThh:mm[:ss[.sss]][Z]`.
-pub fn is_auth0_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
-    if b.len() < 7 || !digits(0..4) || b[4] != b'-' || !digits(5..7) {
-        return false;
-    }
-    let mut rest = &s[7..];
-    if rest.is_empty() {
-        return true;
-    }
-    let Some(day) = rest.strip_prefix('-') else {
-        return false;
-    };
-    if day.len() < 2 || !day[..2].bytes().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    rest = &day[2..];
-    if rest.is_empty() {
-        return true;
-    }
-    let Some(time) = rest.strip_prefix('T') else {
-        return false;
-    };
-    let time = time.strip_suffix('Z').unwrap_or(time);
-    let (hms, frac) = match time.split_once('.') {
-        Some((h, f)) => (h, Some(f)),
-        None => (time, None),
-    };
-    let parts: Vec<&str> = hms.split(':').collect();
-    let two_digits = |p: &&str| p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit());
-    let hms_ok = matches!(parts.len(), 2 | 3) && parts.iter().all(two_digits);
-    let frac_ok = match frac {
-        None => true,
-        Some(f) => {
-            parts.len() == 3 && (1..=9).contains(&f.len()) && f.bytes().all(|c| c.is_ascii_digit())
-        }
-    };
-    hms_ok && frac_ok
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn auth0_date_forms() {
-        for ok in [
-            "2018-12",
-            "2018-12-18",
-            "2019-01-01T01:00",
-            "2019-01-01T01:00:00",
-            "2019-01-01T12:23:45.123Z",
-        ] {
-            assert!(is_auth0_date(ok), "{ok}");
-        }
-        for bad in [
-            "2018",
-            "2018-1",
-            "2018-12-1",
-            "2018-12-18 10:00",
-            "2018-12-18T1:00",
-            "x018-12",
-            "2018-12-18T10:00.5",
-            "{d}",
-        ] {
-            assert!(!is_auth0_date(bad), "{bad}");
-        }
-    }
 }
