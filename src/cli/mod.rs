@@ -1,5 +1,6 @@
 //! The `vigil` command line.
 
+mod auth0_audit;
 mod check;
 mod compile;
 mod debug;
@@ -50,6 +51,13 @@ pub enum Command {
     },
     /// List the built-in profiles.
     Profiles,
+    /// Print the Management API requests that audit machine-to-machine
+    /// access to organizations (client grants).
+    Auth0Audit {
+        /// Also list the grants of this organization (`org_...`).
+        #[arg(long)]
+        organization: Option<String>,
+    },
 }
 
 /// Representations `debug` can print.
@@ -110,6 +118,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Debug { stage, file } => debug::run(stage, &file),
+        Command::Auth0Audit { organization } => auth0_audit::run(organization.as_deref()),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {

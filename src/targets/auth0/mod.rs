@@ -20,6 +20,7 @@
 //!   warning naming those tests.
 
 pub mod caps;
+pub mod mgmt;
 mod pattern;
 pub mod preds;
 pub mod query;
