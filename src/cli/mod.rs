@@ -29,6 +29,8 @@ pub enum Format {
     Text,
     /// A JSON array of {id, title, source, target, query, warnings}.
     Json,
+    /// A Splunk savedsearches.conf with one stanza per detection.
+    Savedsearches,
 }
 
 /// The subcommands.
@@ -86,6 +88,10 @@ pub struct CompileArgs {
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Use the package templates in this folder instead of the built-in ones
+    /// (same file names, e.g. splunk/savedsearches.conf.j2).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// Arguments of `check`.
