@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::report::{emit, fail};
+use super::report::{emit, fail, out};
 use super::{CompileArgs, Format, parse_params};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Detection;
@@ -131,7 +131,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     } else {
-        print!("{text}");
+        out(&text);
     }
     if failed {
         ExitCode::from(1)

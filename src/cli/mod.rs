@@ -117,7 +117,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
-                    println!("{:<16} {:<8} {}", p.name, p.target, p.description);
+                    report::out(&format!(
+                        "{:<16} {:<8} {}\n",
+                        p.name, p.target, p.description
+                    ));
                 }
             }
             ExitCode::SUCCESS
