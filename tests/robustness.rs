@@ -26,8 +26,9 @@ impl Rng {
 }
 
 const SYNTAX: &[&str] = &[
-    "|", "(", ")", "[", "]", "{", "}", "\"", "'", "r\"", "\\", "==", "=", ",", "#", "\n", "*", "?", "not ",
-    "and ", "or ", "in ", "like ", "as ", "by ", "\"\"\"", "{x}", "-", ".", "[]", "\u{e9}", "\0",
+    "|", "(", ")", "[", "]", "{", "}", "\"", "'", "r\"", "\\", "==", "=", ",", "#", "\n", "*", "?",
+    "not ", "and ", "or ", "in ", "like ", "as ", "by ", "\"\"\"", "{x}", "-", ".", "[]", "\u{e9}",
+    "\0",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -86,6 +87,39 @@ fn mutated_detections_never_panic() {
     }
     assert!(files > 0);
     // Both outcomes occur, so the mutations reach past the parser.
-    assert!(outcomes.get(&Some(true)).copied().unwrap_or(0) > 0, "{outcomes:?}");
-    assert!(outcomes.get(&None).copied().unwrap_or(0) > 0, "{outcomes:?}");
+    assert!(
+        outcomes.get(&Some(true)).copied().unwrap_or(0) > 0,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.get(&None).copied().unwrap_or(0) > 0,
+        "{outcomes:?}"
+    );
+}
+
+#[test]
+fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
+    // The binary runs the compiler on a large stack; do the same here, as
+    // the test harness's threads are small.
+    let ok_depth = vigil::syntax::depth::MAX_DEPTH - 1;
+    std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || {
+            let text = |n: usize| {
+                format!(
+                    "title: \"x\"\nsearch {}type == \"s\"{}\n| where {}a == 1\n",
+                    "(".repeat(n),
+                    ")".repeat(n),
+                    "not ".repeat(n)
+                )
+            };
+            let (det, diags) = common::load_str("deep.vigil", &text(ok_depth));
+            assert!(det.is_some(), "{diags:?}");
+            let (det, diags) = common::load_str("deep.vigil", &text(ok_depth + 2));
+            assert!(det.is_none());
+            assert!(diags[0].message.starts_with("nesting deeper than"));
+        })
+        .expect("thread")
+        .join()
+        .expect("no panic");
 }

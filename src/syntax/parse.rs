@@ -19,6 +19,7 @@ pub struct VigilParser;
 
 /// Parses a whole detection file.
 pub fn parse_file(text: &str) -> Result<File, Diagnostic> {
+    super::depth::check_depth(text)?;
     let mut pairs = VigilParser::parse(Rule::file, text).map_err(syntax_error)?;
     let file = pairs.next().ok_or_else(|| {
         Diagnostic::error(codes::SYNTAX, "empty parse result").with_label(Span::default(), "here")
@@ -33,6 +34,7 @@ pub fn parse_file(text: &str) -> Result<File, Diagnostic> {
 
 /// Parses one expression (used by tests and by `--param` values).
 pub fn parse_expr(text: &str) -> Result<Node<Expr>, Diagnostic> {
+    super::depth::check_depth(text)?;
     let mut pairs = VigilParser::parse(Rule::expr, text).map_err(syntax_error)?;
     let pair = pairs
         .next()
