@@ -71,10 +71,17 @@ fn ported_detections_match_their_tenant_logs_queries() {
         checked.len(),
         listed.len()
     );
-    assert!(
-        checked.len() >= 10,
-        "only {} ported detections found",
-        checked.len()
+    let references = std::fs::read_dir(&fixtures)
+        .expect("tenant_logs fixtures")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().and_then(|x| x.to_str()) == Some("lucene"))
+        })
+        .count();
+    assert_eq!(
+        checked.len(),
+        references,
+        "every tenant_logs reference needs a ported detection"
     );
     assert!(
         unknown.is_empty(),

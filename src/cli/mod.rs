@@ -30,6 +30,8 @@ pub enum Format {
     Text,
     /// A JSON array of {id, title, source, target, query, warnings}.
     Json,
+    /// A Splunk savedsearches.conf with one stanza per detection.
+    Savedsearches,
     /// The HTTP request path that runs each query (auth0: `/api/v2/logs?q=...`).
     Url,
 }
@@ -96,6 +98,10 @@ pub struct CompileArgs {
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Use the package templates in this folder instead of the built-in ones
+    /// (same file names, e.g. splunk/savedsearches.conf.j2).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// Arguments of `check`.
@@ -122,7 +128,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
-                    println!("{:<16} {:<8} {}", p.name, p.target, p.description);
+                    report::out(&format!(
+                        "{:<16} {:<8} {}\n",
+                        p.name, p.target, p.description
+                    ));
                 }
             }
             ExitCode::SUCCESS

@@ -12,7 +12,9 @@
 //!   ([`query`]).
 //! - A test or stage Auth0 cannot run is an error pointing at it; with
 //!   `--filter-only` the query is a superset of the detection's events, with
-//!   a warning for each test left out or widened ([`translate`]).
+//!   a warning for each test left out or widened ([`translate`]). A `search`
+//!   stage that narrows the raw events before any aggregation joins the
+//!   filter (`hoist`).
 //! - Vigil's string tests ignore case unless `cased`, Auth0's never do: a
 //!   field whose values Auth0 writes in lower case (`type`) gets a
 //!   lower-cased value, which is exact; any other case-insensitive test of a
@@ -20,6 +22,7 @@
 //!   warning naming those tests.
 
 pub mod caps;
+mod hoist;
 pub mod mgmt;
 mod pattern;
 pub mod preds;
@@ -62,6 +65,11 @@ impl Backend for Auth0 {
     ) -> Result<Compiled, Vec<Diagnostic>> {
         let caps =
             Caps::from_profile(profile).map_err(|e| vec![Diagnostic::error(codes::PROFILE, e)])?;
+        let hoisted = hoist::hoist_searches(det);
+        let (det, hoisted_spans) = match &hoisted {
+            Some((d, spans)) => (d, spans.as_slice()),
+            None => (det, &[][..]),
+        };
         let gated = gate_pipeline(self, det, opts);
         let mut tr = Translator::new(&caps, profile, opts.filter_only, &det.file);
         let tree = tr.filter(&det.filter, true);
@@ -111,6 +119,17 @@ impl Backend for Auth0 {
                 ]);
             }
         };
+        if let Some((first, rest)) = hoisted_spans.split_first() {
+            let mut note = Diagnostic::note(
+                codes::FILTER_ONLY,
+                "a `search` stage that narrows the events before any aggregation is part of the auth0 query",
+            )
+            .with_label(*first, "searched by Auth0");
+            for s in rest {
+                note = note.with_label(*s, "searched by Auth0");
+            }
+            diagnostics.push(note.in_file(&det.file));
+        }
         diagnostics.append(&mut tr.warnings);
         if let Some(w) = case_warning(det, &tr.case_spans) {
             diagnostics.push(w);

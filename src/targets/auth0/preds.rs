@@ -73,8 +73,7 @@ pub fn translate(caps: &Caps, profile: &Profile, p: &Pred) -> Outcome {
     };
     let Some(fc) = caps.field(&name) else {
         return no(format!(
-            "Auth0 log search cannot search `{name}`; its searchable fields are {}",
-            caps.names().join(", ")
+            "Auth0 log search cannot search `{name}`, which is not one of its searchable fields"
         ));
     };
     let f = Field {

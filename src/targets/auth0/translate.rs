@@ -96,9 +96,10 @@ impl<'a> Translator<'a> {
                     format!("auth0 cannot express this test: {why}"),
                 )
                 .with_label(span, "this test")
-                .with_help(
-                    "rewrite the test, or compile with --filter-only to search a superset of the events",
-                )
+                .with_help(format!(
+                    "Auth0 searches only {}; rewrite the test, or compile with --filter-only to search a superset of the events",
+                    self.caps.names().join(", ")
+                ))
                 .in_file(self.file),
             );
             return Tree::All;
