@@ -271,3 +271,50 @@ fn format_url_prints_the_encoded_request_path() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+/// Compiles a whole query (filter and stages).
+fn auth0_query(query: &str, filter_only: bool) -> Result<String, Vec<String>> {
+    let text = format!("title: \"t\"\n{query}\n");
+    let (det, diags) = load_str("t.vigil", &text);
+    let det = det.unwrap_or_else(|| panic!("{query}: {:?}", messages(&diags)));
+    compile_full(&det, Target::Auth0, filter_only)
+        .map(|c| c.query)
+        .map_err(|e| messages(&e))
+}
+
+#[test]
+fn search_stages_before_any_aggregation_join_the_filter() {
+    // Row by row stages in front keep the meaning: the search joins.
+    assert_eq!(
+        auth0_query(
+            "search user_name == \"a\"\n| bin timestamp span=1h\n| fields type, ip\n| search type in (\"s\", \"scoa\")\n| stats count by ip",
+            true
+        ),
+        Ok(r#"user_name:"a" AND (type:"s" OR type:"scoa")"#.into())
+    );
+    // A pipeline of searches alone is exact, no --filter-only needed.
+    assert_eq!(
+        auth0_query("search type == \"s\"\n| search ip == \"1\"", false),
+        Ok(r#"type:"s" AND ip:"1""#.into())
+    );
+    // After rows are combined or chosen by position, a search no longer
+    // selects raw events: it is left out.
+    for stage in ["stats count by type", "head 5", "dedup ip", "eval x = 1"] {
+        assert_eq!(
+            auth0_query(
+                &format!("search user_name == \"a\"\n| {stage}\n| search type == \"s\""),
+                true
+            ),
+            Ok(r#"user_name:"a""#.into()),
+            "{stage}"
+        );
+    }
+    // A search on a field an earlier stage changed stays in the pipeline.
+    assert_eq!(
+        auth0_query(
+            "search type == \"s\"\n| bin timestamp span=1h\n| search timestamp > \"2024-01-01\"",
+            true
+        ),
+        Ok(r#"type:"s""#.into())
+    );
+}
