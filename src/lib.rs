@@ -6,6 +6,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod profile;
+pub mod sigma;
 pub mod source;
 pub mod syntax;
 pub mod targets;

@@ -68,6 +68,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../profiles/splunk-auth0.yaml"),
     ),
     ("splunk-raw", include_str!("../profiles/splunk-raw.yaml")),
+    (
+        "splunk-plain",
+        include_str!("../profiles/splunk-plain.yaml"),
+    ),
 ];
 
 impl Profile {

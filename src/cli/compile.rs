@@ -8,7 +8,7 @@ use super::report::{emit, fail};
 use super::{CompileArgs, Format, parse_params};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Detection;
-use crate::load::{expand_paths, load_file};
+use crate::load::{expand_paths, load_files};
 use crate::profile::Profile;
 use crate::targets::{Compiled, Options};
 
@@ -73,8 +73,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let mut used: BTreeSet<String> = profile.scope.iter().map(|s| s.param.clone()).collect();
     let mut entries: Vec<Entry> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    for path in &files {
-        let loaded = load_file(path);
+    for loaded in load_files(&files) {
         diags.extend(loaded.diagnostics);
         for mut det in loaded.detections {
             used.extend(det.params.iter().map(|p| p.name.clone()));
