@@ -129,70 +129,39 @@ fn loaded(l: crate::sigma::Linked) -> Loaded {
 
 /// Reads and lowers files as one load, in order: Sigma filter documents
 /// apply to the rules of every file, and correlations may refer to rules of
-/// other files by id. Files are read and parsed on all cores; the output
-/// order is the input order.
+/// other files by id.
 pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
-    /// A file read: finished, or a Sigma file waiting for linking.
-    enum Read {
-        Done(Loaded),
-        Sigma(crate::sigma::Parsed),
-    }
-    let read = |p: &PathBuf| -> Read {
+    let mut out: Vec<Option<Loaded>> = Vec::with_capacity(paths.len());
+    // Sigma files wait for linking; `slots` are their places in `out`.
+    let mut sigma = Vec::new();
+    let mut slots = Vec::new();
+    for p in paths {
         let is_vigil = p.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
         let mut parsed = None;
-        let done = load_file_with(p, |path, text| {
+        let read = load_file_with(p, |path, text| {
             if is_vigil {
-                load_text(path, text)
-            } else {
-                let file = SourceFile::new(path.display().to_string(), text);
-                parsed = Some(crate::sigma::parse(file.clone()));
-                Loaded {
-                    file,
-                    detections: Vec::new(),
-                    diagnostics: Vec::new(),
-                }
+                return load_text(path, text);
+            }
+            let file = SourceFile::new(path.display().to_string(), text);
+            parsed = Some(crate::sigma::parse(file.clone()));
+            Loaded {
+                file,
+                detections: Vec::new(),
+                diagnostics: Vec::new(),
             }
         });
         match parsed {
-            Some(p) => Read::Sigma(p),
-            None => Read::Done(done),
-        }
-    };
-    let mut out: Vec<Option<Loaded>> = Vec::with_capacity(paths.len());
-    let mut sigma = Vec::new();
-    let mut sigma_slots = Vec::new();
-    for r in parallel_map(paths, read) {
-        match r {
-            Read::Done(l) => out.push(Some(l)),
-            Read::Sigma(p) => {
-                sigma_slots.push(out.len());
-                sigma.push(p);
+            Some(parsed) => {
+                slots.push(out.len());
+                sigma.push(parsed);
                 out.push(None);
             }
+            None => out.push(Some(read)),
         }
     }
-    for (slot, linked) in sigma_slots.into_iter().zip(crate::sigma::link(sigma)) {
+    for (slot, linked) in slots.into_iter().zip(crate::sigma::link(sigma)) {
         out[slot] = Some(loaded(linked));
     }
     out.into_iter().flatten().collect()
 }
 
-/// `items.iter().map(f)` on all cores, in order (sequential for small
-/// inputs, where threads cost more than they save).
-fn parallel_map<T: Send>(items: &[PathBuf], f: impl Fn(&PathBuf) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < 64 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<T>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}

@@ -163,6 +163,17 @@ pub fn read(cx: &mut Cx, root: &Node) -> (Meta, Option<Correlation>) {
         // Extended conditions may leave `rules` out: they name the rules.
         rules = extended_names(expr);
     }
+    for (i, (name, span)) in rules.iter().enumerate() {
+        if rules[..i].iter().any(|(n, _)| n == name) {
+            cx.error(
+                codes::SIGMA,
+                *span,
+                format!("`{name}` is listed twice"),
+                "duplicate rule",
+                "list each rule once",
+            );
+        }
+    }
     if rules.is_empty() && cx.errors() == errors {
         cx.error(
             codes::SIGMA,

@@ -90,7 +90,7 @@ fn texts(cx: &mut Cx, node: &Node, s: SigmaStr, transforms: &[Modifier]) -> Opti
                     }
                     Err(n) => {
                         cx.error(
-                            codes::SIGMA,
+                            codes::SIGMA_UNSUPPORTED,
                             node.span,
                             format!(
                                 "`windash` would expand {n} dashes into {} alternatives",

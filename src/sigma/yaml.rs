@@ -314,6 +314,40 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
     (docs, diags)
 }
 
+/// Applies YAML merge keys (`<<: *base`, `<<: [*a, *b]`): the merged
+/// mappings' entries are added unless the mapping has the key itself.
+fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let is_merge = |k: &Node| matches!(&k.kind, NodeKind::Scalar(s) if s.style == Style::Plain && s.text == "<<");
+    if !entries
+        .iter()
+        .any(|(k, v)| is_merge(k) && !matches!(v.kind, NodeKind::Scalar(_)))
+    {
+        return entries;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
+    for (_, v) in merges {
+        let sources = match v.kind {
+            NodeKind::Map(m) => vec![m],
+            NodeKind::Seq(items) => items
+                .into_iter()
+                .filter_map(|i| match i.kind {
+                    NodeKind::Map(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            NodeKind::Scalar(_) => Vec::new(),
+        };
+        for m in sources {
+            for (k, v) in m {
+                if !own.iter().any(|(o, _)| o.as_text() == k.as_text()) {
+                    own.push((k, v));
+                }
+            }
+        }
+    }
+    own
+}
+
 fn scan_error(e: &ScanError, len: usize) -> Diagnostic {
     let at = e.marker().byte_offset().unwrap_or(len).min(len);
     Diagnostic::error(codes::YAML, format!("invalid YAML: {}", e.kind()))
@@ -430,6 +464,7 @@ impl<'a> Builder<'a> {
                     let value = self.node(value_step)?;
                     entries.push((key, value));
                 };
+                let entries = merge_keys(entries);
                 self.check_duplicates(&entries);
                 let node = Node {
                     kind: NodeKind::Map(entries),
@@ -553,6 +588,14 @@ mod tests {
             docs.iter()
                 .any(|d| d.root.as_ref().is_some_and(|r| r.get("b").is_some()))
         );
+    }
+
+    #[test]
+    fn merge_keys_add_missing_entries() {
+        let n = one("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n");
+        let m = n.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().typed(), Some(Typed::Int(1)));
+        assert_eq!(m.get("y").unwrap().typed(), Some(Typed::Int(3)));
     }
 
     #[test]

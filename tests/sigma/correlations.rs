@@ -73,19 +73,65 @@ fn temporal_ordered() {
         "#);
 }
 
+/// A metric correlation over `bytes`.
+fn metric(kind: &str, extra: &str) -> String {
+    spl(&with(&format!("  type: {kind}\n  rules: failed_logon\n  group-by: [src]\n  timespan: 2M\n  condition:\n    gt: 1000\n    field: bytes\n{extra}")))
+}
+
 #[test]
-fn value_sum_avg_median_percentile() {
-    for (kind, extra) in [
-        ("value_sum", ""),
-        ("value_avg", ""),
-        ("value_median", ""),
-        ("value_percentile", "    percentile: 95\n"),
-    ] {
-        let q = spl(&with(&format!(
-            "  type: {kind}\n  rules: failed_logon\n  group-by: [src]\n  timespan: 2M\n  condition:\n    gt: 1000\n    field: bytes\n{extra}"
-        )));
-        insta::assert_snapshot!(kind, q);
-    }
+fn value_sum() {
+    insta::assert_snapshot!(metric("value_sum", ""), @r#"
+        EventID=4625
+        | bin _time span=2mon
+        | stats sum(bytes) as value_sum by _time, src
+        | where value_sum > 1000
+        "#);
+}
+
+#[test]
+fn value_avg() {
+    insta::assert_snapshot!(metric("value_avg", ""), @r#"
+        EventID=4625
+        | bin _time span=2mon
+        | stats avg(bytes) as value_avg by _time, src
+        | where value_avg > 1000
+        "#);
+}
+
+#[test]
+fn value_median() {
+    insta::assert_snapshot!(metric("value_median", ""), @r#"
+        EventID=4625
+        | bin _time span=2mon
+        | stats median(bytes) as value_median by _time, src
+        | where value_median > 1000
+        "#);
+}
+
+#[test]
+fn value_percentile() {
+    insta::assert_snapshot!(metric("value_percentile", "    percentile: 95\n"), @r#"
+        EventID=4625
+        | bin _time span=2mon
+        | stats perc95(bytes) as value_percentile by _time, src
+        | where value_percentile > 1000
+        "#);
+}
+
+#[test]
+fn value_min_and_max() {
+    insta::assert_snapshot!(metric("value_min", ""), @r#"
+        EventID=4625
+        | bin _time span=2mon
+        | stats min(bytes) as value_min by _time, src
+        | where value_min > 1000
+        "#);
+    insta::assert_snapshot!(metric("value_max", ""), @r#"
+        EventID=4625
+        | bin _time span=2mon
+        | stats max(bytes) as value_max by _time, src
+        | where value_max > 1000
+        "#);
 }
 
 #[test]

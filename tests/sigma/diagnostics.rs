@@ -62,6 +62,28 @@ fn a_commented_out_list_is_a_warning_at_its_line() {
 }
 
 #[test]
+fn a_missing_selection_points_at_the_condition() {
+    let text = include_str!("../fixtures/sigma/missing_selection.yml");
+    insta::assert_debug_snapshot!(problems(text), @r#"
+        [
+            "9:30: error[vigil::sigma::rule]: the condition names `filter_2`, which is not defined",
+        ]
+        "#);
+}
+
+#[test]
+fn an_unknown_correlated_rule_points_at_the_reference() {
+    let text = include_str!("../fixtures/sigma/unknown_correlation_rule.yml");
+    insta::assert_debug_snapshot!(problems(text), @r#"
+        [
+            "14:11: error[vigil::sigma::rule]: the correlation refers to `selected_event`, which is not a rule of this file or an id of the loaded rules",
+        ]
+        "#);
+    // The base rule is not referenced, so it is compiled on its own.
+    assert_eq!(load(text).detections.len(), 1);
+}
+
+#[test]
 fn rendered_diagnostic() {
     let text = include_str!("../fixtures/sigma/unknown_modifier.yml");
     let loaded = load(text);

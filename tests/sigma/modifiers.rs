@@ -79,7 +79,7 @@ fn re_contains_wraps_alternations() {
 
 #[test]
 fn cidr() {
-    insta::assert_snapshot!(spl_rule("  sel:\n    ip|cidr: ['10.0.0.0/8', 'fe80::/10']\n  condition: sel\n"), @r#"ip IN ("10.0.0.0/8", "fe80::/10")"#);
+    insta::assert_snapshot!(spl_rule("  sel:\n    ip|cidr: ['10.0.0.0/8', 'fe80::/10']\n  condition: sel\n"), @r#"ip="10.0.0.0/8" OR ip="fe80::/10""#);
 }
 
 #[test]
