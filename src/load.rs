@@ -164,4 +164,3 @@ pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
     }
     out.into_iter().flatten().collect()
 }
-

@@ -75,7 +75,9 @@ fn temporal_ordered() {
 
 /// A metric correlation over `bytes`.
 fn metric(kind: &str, extra: &str) -> String {
-    spl(&with(&format!("  type: {kind}\n  rules: failed_logon\n  group-by: [src]\n  timespan: 2M\n  condition:\n    gt: 1000\n    field: bytes\n{extra}")))
+    spl(&with(&format!(
+        "  type: {kind}\n  rules: failed_logon\n  group-by: [src]\n  timespan: 2M\n  condition:\n    gt: 1000\n    field: bytes\n{extra}"
+    )))
 }
 
 #[test]
