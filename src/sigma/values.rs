@@ -7,7 +7,7 @@ use super::modifiers::{Mode, Modifier, Plan, name};
 use super::strings::SigmaStr;
 use super::yaml::{Node, Typed};
 use crate::diagnostic::codes;
-use crate::ir::{FieldRef, Filter, List, Ordering, Pred, Regex, RegexFlags, Test, Text, Value};
+use crate::ir::{FieldRef, Filter, List, Ordering, Pred, Test, Text, Value};
 use crate::source::Span;
 
 /// A value of a plain-mode item.
@@ -160,7 +160,7 @@ pub fn field_item(
         Mode::Regex { flags, transforms } => {
             let mut pats = Vec::with_capacity(nodes.len());
             for n in nodes {
-                pats.push(regex(cx, n, *flags, transforms)?);
+                pats.push(super::regex::regex(cx, n, *flags, transforms)?);
             }
             Some(pred(
                 field,
@@ -175,7 +175,7 @@ pub fn field_item(
             let mut items = Vec::with_capacity(nodes.len());
             for n in nodes {
                 let text = text_value(cx, n, "a CIDR range such as 10.0.0.0/8")?;
-                if let Err(why) = check_cidr(&text) {
+                if let Err(why) = super::cidr::check_cidr(&text) {
                     cx.error(
                         codes::SIGMA,
                         n.span,
@@ -391,7 +391,7 @@ fn any_of(field: &FieldRef, atoms: Vec<Atom>, cased: bool, span: Span) -> Filter
 }
 
 /// A value that must be text (numbers are taken as written).
-fn text_value(cx: &mut Cx, n: &Node, what: &str) -> Option<String> {
+pub fn text_value(cx: &mut Cx, n: &Node, what: &str) -> Option<String> {
     match n.typed() {
         Some(Typed::Str(s)) => Some(s.to_string()),
         Some(Typed::Int(_) | Typed::Float(..)) => n.as_text().map(str::to_string),
@@ -434,117 +434,4 @@ fn number(cx: &mut Cx, n: &Node, op: Ordering) -> Option<Value> {
         "give a number such as 5 or 2.5",
     );
     None
-}
-
-/// A regular expression after its modifiers (pySigma 2.x: `contains` and
-/// friends add `.*` unless the pattern is anchored there; a top-level
-/// alternation is wrapped in `(?:...)` first).
-fn regex(cx: &mut Cx, n: &Node, flags: RegexFlags, transforms: &[Modifier]) -> Option<Regex> {
-    let mut re = text_value(cx, n, "a regular expression")?;
-    for m in transforms {
-        let (start, end) = match m {
-            Modifier::Contains => (true, true),
-            Modifier::StartsWith => (false, true),
-            Modifier::EndsWith => (true, false),
-            _ => continue,
-        };
-        if has_top_level_alternation(&re) {
-            re = format!("(?:{re})");
-        }
-        if start && !re.starts_with('^') && !re.starts_with(".*") {
-            re.insert_str(0, ".*");
-        }
-        if end && !re.ends_with('$') && !re.ends_with(".*") {
-            re.push_str(".*");
-        }
-    }
-    let mut s = SigmaStr::literal(&re);
-    if transforms.contains(&Modifier::Expand) {
-        for name in s.expand_placeholders() {
-            cx.placeholder(&name, n.span);
-        }
-    }
-    Some(Regex {
-        pattern: s.into_text()?,
-        flags,
-    })
-}
-
-/// True if the pattern has a `|` outside groups and classes.
-fn has_top_level_alternation(re: &str) -> bool {
-    let mut depth = 0i32;
-    let mut in_class = false;
-    let mut escaped = false;
-    for c in re.chars() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => escaped = true,
-            '[' if !in_class => in_class = true,
-            ']' if in_class => in_class = false,
-            '(' if !in_class => depth += 1,
-            ')' if !in_class => depth -= 1,
-            '|' if !in_class && depth == 0 => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// Checks `address[/prefix]` with the host bits zero.
-fn check_cidr(text: &str) -> Result<(), String> {
-    use std::net::IpAddr;
-    let (addr, prefix) = match text.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (text, None),
-    };
-    let ip: IpAddr = addr
-        .parse()
-        .map_err(|_| format!("`{addr}` is not an IP address"))?;
-    let bits = if ip.is_ipv4() { 32 } else { 128 };
-    let Some(prefix) = prefix else { return Ok(()) };
-    let len: u32 = prefix
-        .parse()
-        .ok()
-        .filter(|l| *l <= bits)
-        .ok_or_else(|| format!("the prefix length must be 0 to {bits}"))?;
-    let value: u128 = match ip {
-        IpAddr::V4(a) => u128::from(u32::from(a)),
-        IpAddr::V6(a) => u128::from(a),
-    };
-    let host_bits = bits - len;
-    let host_mask = if host_bits == 0 {
-        0
-    } else {
-        (1u128 << host_bits) - 1
-    };
-    if value & host_mask != 0 {
-        return Err("it has host bits set".into());
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cidr_checks() {
-        assert!(check_cidr("10.0.0.0/8").is_ok());
-        assert!(check_cidr("10.0.0.1/8").is_err());
-        assert!(check_cidr("10.0.0.1").is_ok());
-        assert!(check_cidr("fe80::/10").is_ok());
-        assert!(check_cidr("10.0.0.0/33").is_err());
-        assert!(check_cidr("x/8").is_err());
-        assert!(check_cidr("0.0.0.0/0").is_ok());
-    }
-
-    #[test]
-    fn alternation() {
-        assert!(has_top_level_alternation("a|b"));
-        assert!(!has_top_level_alternation("(a|b)"));
-        assert!(!has_top_level_alternation(r"[|]\|"));
-    }
 }
