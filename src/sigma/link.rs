@@ -2,7 +2,6 @@
 //! rules they name, then correlations resolve their references (names in
 //! the same file, ids anywhere) and are lowered into pipelines.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::{Cx, Doc, Parsed, correlate, correlation, filters, rule};
@@ -208,7 +207,7 @@ fn link_correlation(
     let file = &files[fi].file;
     let mut inputs = Vec::new();
     let mut params: Vec<Param> = Vec::new();
-    let mut logsource = BTreeMap::new();
+    let mut first: Option<&Meta> = None;
     let mut auth0 = true;
     let mut ok = true;
     for (name, span) in &c.rules {
@@ -227,9 +226,7 @@ fn link_correlation(
                     respan(&mut filter, *span);
                 }
                 auth0 &= r.auth0;
-                if logsource.is_empty() {
-                    logsource = r.meta.logsource.clone();
-                }
+                first.get_or_insert(&r.meta);
                 for p in &r.params {
                     if !params.iter().any(|q| q.name == p.name) {
                         params.push(p.clone());
@@ -281,8 +278,10 @@ fn link_correlation(
     diags.extend(cx.diags);
     let (filter, pipeline) = lowered?;
     let mut meta = c.meta.clone();
-    if meta.logsource.is_empty() {
-        meta.logsource = logsource;
+    if let Some(base) = first {
+        // The id stands for the base rule only when the correlation replaces
+        // it (one rule, not generated on its own).
+        inherit(&mut meta, base, c.rules.len() == 1 && !c.generate);
     }
     Some(Detection {
         meta,
@@ -295,4 +294,38 @@ fn link_correlation(
         filter_span: c.rules_span,
         span: c.span,
     })
+}
+
+/// Fills the metadata a correlation leaves out from its (first) rule: the
+/// Auth0 catalog, like many rule sets, describes a detection in the base
+/// rule and gives the correlation only a title.
+fn inherit(meta: &mut Meta, base: &Meta, with_id: bool) {
+    fn fill<T: Clone>(slot: &mut Option<T>, from: &Option<T>) {
+        if slot.is_none() {
+            slot.clone_from(from);
+        }
+    }
+    fn fill_vec<T: Clone>(slot: &mut Vec<T>, from: &[T]) {
+        if slot.is_empty() {
+            slot.extend_from_slice(from);
+        }
+    }
+    if with_id {
+        fill(&mut meta.id, &base.id);
+    }
+    fill(&mut meta.status, &base.status);
+    fill(&mut meta.description, &base.description);
+    fill(&mut meta.author, &base.author);
+    fill(&mut meta.date, &base.date);
+    fill(&mut meta.modified, &base.modified);
+    fill(&mut meta.level, &base.level);
+    fill_vec(&mut meta.tags, &base.tags);
+    fill_vec(&mut meta.references, &base.references);
+    fill_vec(&mut meta.falsepositives, &base.falsepositives);
+    if meta.logsource.is_empty() {
+        meta.logsource.clone_from(&base.logsource);
+    }
+    for (k, v) in &base.extra {
+        meta.extra.entry(k.clone()).or_insert_with(|| v.clone());
+    }
 }

@@ -215,3 +215,28 @@ fn invalid_correlations_are_errors() {
         ]
         "#);
 }
+
+#[test]
+fn a_correlation_takes_the_metadata_its_rule_has() {
+    let base = "title: Reuse\nid: a7b2e75c-7171-11f0-aa28-723487b9527c\nname: selected_events\nlevel: medium\ndescription: d\ntags: [attack.t1078]\nlogsource: {product: auth0}\ndetection:\n  s: {data.type: ferrt}\n  condition: s\nsplunk: index=auth0\n---\ntitle: Reuse - Correlation\ncorrelation:\n  type: event_count\n  rules: [selected_events]\n  timespan: 1d\n  condition: {gte: 1}\n";
+    let loaded = super::load(base);
+    let [det] = &loaded.detections[..] else {
+        panic!("one detection: {:?}", loaded.detections.len())
+    };
+    let m = &det.meta;
+    assert_eq!(m.title.as_deref(), Some("Reuse - Correlation"));
+    assert_eq!(
+        m.id.as_deref(),
+        Some("a7b2e75c-7171-11f0-aa28-723487b9527c")
+    );
+    assert_eq!(m.level.as_deref(), Some("medium"));
+    assert_eq!(m.description.as_deref(), Some("d"));
+    assert_eq!(m.tags, ["attack.t1078"]);
+    assert!(m.extra.contains_key("splunk"));
+    // With `generate: true` the rule keeps its id; the correlation has none.
+    let loaded =
+        super::load(&base.replace("  timespan: 1d\n", "  timespan: 1d\n  generate: true\n"));
+    assert_eq!(loaded.detections.len(), 2);
+    assert_eq!(loaded.detections[1].meta.id, None);
+    assert_eq!(loaded.detections[1].meta.level.as_deref(), Some("medium"));
+}
