@@ -48,6 +48,10 @@ pub mod codes {
     pub const YAML: &str = "vigil::sigma::yaml";
     /// A Sigma rule is well-formed YAML but not a valid rule.
     pub const SIGMA: &str = "vigil::sigma::rule";
+    /// A valid Sigma construct that Vigil does not support yet.
+    pub const SIGMA_UNSUPPORTED: &str = "vigil::sigma::unsupported";
+    /// A Sigma placeholder (`expand`) compiled as a parameter.
+    pub const SIGMA_PLACEHOLDER: &str = "vigil::sigma::placeholder";
     /// A file could not be read or written.
     pub const IO: &str = "vigil::io";
     /// A profile file is malformed.

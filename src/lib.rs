@@ -7,6 +7,7 @@ pub mod load;
 pub mod lower;
 pub mod package;
 pub mod profile;
+pub mod sigma;
 pub mod source;
 pub mod syntax;
 pub mod targets;

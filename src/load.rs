@@ -70,6 +70,12 @@ fn io_error(p: &Path, e: &std::io::Error) -> Diagnostic {
 
 /// Reads and lowers one file.
 pub fn load_file(path: &Path) -> Loaded {
+    load_file_with(path, load_text)
+}
+
+/// Reads a file and hands its text to `lower` (read errors are reported
+/// here).
+fn load_file_with(path: &Path, lower: impl FnOnce(&Path, String) -> Loaded) -> Loaded {
     let name = path.display().to_string();
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -94,7 +100,7 @@ pub fn load_file(path: &Path) -> Loaded {
             };
         }
     };
-    load_text(path, text)
+    lower(path, text)
 }
 
 /// Lowers file contents already read, choosing the reader by extension.
@@ -109,15 +115,52 @@ pub fn load_text(path: &Path, text: String) -> Loaded {
             diagnostics,
         }
     } else {
-        let diagnostics = vec![
-            Diagnostic::error(codes::SIGMA, "Sigma rules are not supported yet")
-                .with_label(crate::source::Span::new(0, 0), "this file")
-                .in_file(&file),
-        ];
-        Loaded {
-            file,
-            detections: Vec::new(),
-            diagnostics,
+        loaded(crate::sigma::load(file))
+    }
+}
+
+fn loaded(l: crate::sigma::Linked) -> Loaded {
+    Loaded {
+        file: l.file,
+        detections: l.detections,
+        diagnostics: l.diagnostics,
+    }
+}
+
+/// Reads and lowers files as one load, in order: Sigma filter documents
+/// apply to the rules of every file, and correlations may refer to rules of
+/// other files by id.
+pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
+    let mut out: Vec<Option<Loaded>> = Vec::with_capacity(paths.len());
+    // Sigma files wait for linking; `slots` are their places in `out`.
+    let mut sigma = Vec::new();
+    let mut slots = Vec::new();
+    for p in paths {
+        let is_vigil = p.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
+        let mut parsed = None;
+        let read = load_file_with(p, |path, text| {
+            if is_vigil {
+                return load_text(path, text);
+            }
+            let file = SourceFile::new(path.display().to_string(), text);
+            parsed = Some(crate::sigma::parse(file.clone()));
+            Loaded {
+                file,
+                detections: Vec::new(),
+                diagnostics: Vec::new(),
+            }
+        });
+        match parsed {
+            Some(parsed) => {
+                slots.push(out.len());
+                sigma.push(parsed);
+                out.push(None);
+            }
+            None => out.push(Some(read)),
         }
     }
+    for (slot, linked) in slots.into_iter().zip(crate::sigma::link(sigma)) {
+        out[slot] = Some(loaded(linked));
+    }
+    out.into_iter().flatten().collect()
 }

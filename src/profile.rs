@@ -69,6 +69,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("splunk-raw", include_str!("../profiles/splunk-raw.yaml")),
     ("auth0", include_str!("../profiles/auth0.yaml")),
+    (
+        "splunk-plain",
+        include_str!("../profiles/splunk-plain.yaml"),
+    ),
 ];
 
 impl Profile {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::CheckArgs;
 use super::report::{emit, fail, out};
-use crate::load::{expand_paths, load_file};
+use crate::load::{expand_paths, load_files};
 use crate::profile::Profile;
 use crate::targets::Options;
 
@@ -30,8 +30,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let mut all = Vec::new();
     let mut detections = 0usize;
-    for path in &files {
-        let loaded = load_file(path);
+    for loaded in load_files(&files) {
         all.extend(loaded.diagnostics);
         for det in &loaded.detections {
             detections += 1;

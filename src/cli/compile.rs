@@ -8,7 +8,7 @@ use super::report::{emit, fail, out};
 use super::{CompileArgs, Format, parse_params};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Detection;
-use crate::load::{expand_paths, load_file};
+use crate::load::{expand_paths, load_files};
 use crate::profile::Profile;
 use crate::targets::{Compiled, Options};
 
@@ -81,8 +81,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let mut entries: Vec<Entry> = Vec::new();
     let mut items: Vec<crate::package::Item> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    for path in &files {
-        let loaded = load_file(path);
+    for loaded in load_files(&files) {
         diags.extend(loaded.diagnostics);
         for mut det in loaded.detections {
             used.extend(det.params.iter().map(|p| p.name.clone()));

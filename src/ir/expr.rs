@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::field::FieldRef;
+use super::filter::Filter;
 use super::func::Func;
 use super::list::List;
 use super::value::Value;
@@ -87,6 +88,10 @@ pub enum Expr {
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         negated: bool,
     },
+    /// True if the row (an event) matches the filter, with the filter's
+    /// search semantics. Lets a pipeline tell apart the events of several
+    /// Sigma rules (correlations: `count(eval(...))`, `case(...)`).
+    Matches(Box<Filter>),
     /// A function call.
     Call {
         /// The function.
@@ -104,7 +109,7 @@ impl Expr {
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);
         match self {
-            Expr::Field(_) | Expr::Lit(_) => {}
+            Expr::Field(_) | Expr::Lit(_) | Expr::Matches(_) => {}
             Expr::Binary { lhs, rhs, .. } => {
                 lhs.walk(f);
                 rhs.walk(f);

@@ -59,6 +59,7 @@ pub fn walk_expr(e: &mut Expr, vis: &mut impl VisitMut) {
             list.items.iter_mut().for_each(|x| walk_expr(x, vis));
         }
         Expr::Call { args, .. } => args.iter_mut().for_each(|x| walk_expr(x, vis)),
+        Expr::Matches(f) => walk_filter(f, vis),
     }
 }
 

@@ -8,7 +8,7 @@
 
 mod expr;
 mod filter;
-mod meta;
+pub(crate) mod meta;
 mod names;
 mod regex;
 mod stage;

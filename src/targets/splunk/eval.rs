@@ -96,6 +96,7 @@ impl Printer<'_> {
                 }
             }
             Expr::Call { func, args, .. } => (self.call(*func, args), ATOM),
+            Expr::Matches(f) => self.filter_eval_inner(f),
         }
     }
 
@@ -154,7 +155,17 @@ impl Printer<'_> {
     }
 
     fn filter_eval_prec(&self, f: &Filter, min: u8) -> String {
-        let (text, prec) = match f {
+        let (text, prec) = self.filter_eval_inner(f);
+        if prec < min {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
+
+    /// A filter in eval syntax and its binding strength.
+    fn filter_eval_inner(&self, f: &Filter) -> (String, u8) {
+        match f {
             Filter::True => ("true()".to_string(), ATOM),
             Filter::And(v) => (
                 v.iter()
@@ -172,6 +183,20 @@ impl Printer<'_> {
             ),
             Filter::Not(x) => (format!("NOT {}", self.filter_eval_prec(x, NOT)), NOT),
             Filter::Group(x) => (format!("({})", self.filter_eval_prec(x, 0)), ATOM),
+            // A literal `*` or a `?` wildcard has no search-syntax spelling
+            // (`searchmatch` would read `*` as a wildcard again): match the
+            // raw event with a regular expression instead.
+            Filter::Keyword(k) if keyword_needs_regex(&k.text) => {
+                let mut re = pattern_regex(&k.text, !k.cased);
+                // Unanchored: a keyword may appear anywhere in the event.
+                if let Some(TextPart::Lit(first)) = re.parts.first_mut() {
+                    *first = first.replacen('^', "", 1);
+                }
+                if let Some(TextPart::Lit(last)) = re.parts.last_mut() {
+                    last.pop();
+                }
+                (format!("match(_raw, {})", regex_string(&re)), ATOM)
+            }
             Filter::Keyword(k) => (
                 format!(
                     "searchmatch({})",
@@ -180,11 +205,6 @@ impl Printer<'_> {
                 ATOM,
             ),
             Filter::Pred(p) => self.pred_eval(p),
-        };
-        if prec < min {
-            format!("({text})")
-        } else {
-            text
         }
     }
 
@@ -290,6 +310,15 @@ impl Printer<'_> {
             Test::FieldEq { other } => (format!("{f} = {}", self.eval_field_ref(other)), CMP),
         }
     }
+}
+
+/// True if a keyword has a literal `*` or a `?` wildcard.
+fn keyword_needs_regex(t: &Text) -> bool {
+    t.parts.iter().any(|p| match p {
+        TextPart::Lit(s) => s.contains('*'),
+        TextPart::AnyChar => true,
+        _ => false,
+    })
 }
 
 fn is_text(v: &Value) -> bool {

@@ -42,9 +42,14 @@ impl Backend for Splunk {
             scope: det.scope,
             params: &opts.params,
         };
-        let mut lines = vec![printer.base(true)];
+        // Without index or scope terms (a plain profile) the search starts
+        // with the filter itself.
+        let mut lines: Vec<String> = Some(printer.base(true))
+            .filter(|b| !b.is_empty())
+            .into_iter()
+            .collect();
         let (search_part, where_part) = printer.split(&det.filter);
-        if !search_part.is_true() {
+        if !search_part.is_true() || lines.is_empty() {
             lines.push(printer.search_filter(&search_part, true));
         }
         if let Some(w) = where_part {

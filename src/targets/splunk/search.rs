@@ -147,13 +147,13 @@ impl Printer<'_> {
                         ATOM,
                     )
                 } else {
-                    (
-                        format!(
-                            "{field} IN ({})",
-                            ranges.join_with(|v| self.search_value(v, false))
-                        ),
-                        ATOM,
-                    )
+                    // CIDR matching is documented for `field=range` terms;
+                    // an OR of them is sure to match as ranges.
+                    let terms: Vec<String> = ranges
+                        .iter()
+                        .map(|v| format!("{field}={}", self.search_value(v, false)))
+                        .collect();
+                    (terms.join(" OR "), OR)
                 }
             }
             Test::Cmp { op, value } => {
