@@ -49,7 +49,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if profile.target != args.target.name() {
+    if profile.target != args.target.profile_kind() {
         fail(&format!(
             "profile `{}` is for target `{}`, not `{}`",
             profile.name,
@@ -69,7 +69,12 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         filter_only: args.filter_only,
         comments: !args.no_comments,
         params: params.clone(),
+        stack_version: args.stack_version.clone(),
     };
+    if let Err(e) = args.target.backend().check_options(&opts) {
+        fail(&e);
+        return ExitCode::from(2);
+    }
     let mut used: BTreeSet<String> = profile.scope.iter().map(|s| s.param.clone()).collect();
     let mut entries: Vec<Entry> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();

@@ -83,6 +83,10 @@ pub struct CompileArgs {
     /// Leave the authors' stage comments out of the queries.
     #[arg(long)]
     pub no_comments: bool,
+    /// The SIEM version the output must run on (ES|QL: 8.19, 9.3, 9.4 or
+    /// 9.5; default 9.3).
+    #[arg(long, value_name = "VERSION")]
+    pub stack_version: Option<String>,
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,

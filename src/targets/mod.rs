@@ -7,6 +7,9 @@
 //! dropped logic: [`gate_pipeline`] applies that rule to pipeline stages for
 //! every target the same way.
 
+pub mod elastic;
+pub mod esql;
+pub mod kql;
 pub mod splunk;
 
 use std::collections::BTreeMap;
@@ -23,6 +26,10 @@ use crate::profile::Profile;
 pub enum Target {
     /// Splunk SPL.
     Splunk,
+    /// Kibana Query Language: the filter of a detection.
+    Kql,
+    /// Elasticsearch ES|QL: filter and pipeline.
+    Esql,
 }
 
 impl Target {
@@ -30,6 +37,8 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Splunk => "splunk",
+            Target::Kql => "kql",
+            Target::Esql => "esql",
         }
     }
 
@@ -37,6 +46,16 @@ impl Target {
     pub fn default_profile(self) -> &'static str {
         match self {
             Target::Splunk => "splunk-auth0",
+            Target::Kql | Target::Esql => "elastic-auth0",
+        }
+    }
+
+    /// The `target` a profile for this target names: one storage layout
+    /// serves every query language of the same SIEM.
+    pub fn profile_kind(self) -> &'static str {
+        match self {
+            Target::Splunk => "splunk",
+            Target::Kql | Target::Esql => "elastic",
         }
     }
 
@@ -44,6 +63,8 @@ impl Target {
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             Target::Splunk => &splunk::Splunk,
+            Target::Kql => &kql::Kql,
+            Target::Esql => &esql::Esql::DEFAULT,
         }
     }
 }
@@ -59,6 +80,9 @@ pub struct Options {
     /// Parameter values given on the command line (profile scope parameters
     /// are substituted from here too).
     pub params: BTreeMap<String, String>,
+    /// The SIEM version the output must run on (`--stack-version`); each
+    /// target documents the versions it knows and its default.
+    pub stack_version: Option<String>,
 }
 
 /// A compiled query and what the compiler noticed on the way.
@@ -84,6 +108,12 @@ pub trait Backend: Sync {
     /// Whether the target has a single-character wildcard in patterns.
     fn has_single_char_wildcard(&self) -> bool {
         false
+    }
+
+    /// Checks the options that do not depend on a detection (such as
+    /// `stack_version`), so that a bad one is reported once.
+    fn check_options(&self, _opts: &Options) -> Result<(), String> {
+        Ok(())
     }
 
     /// Compiles a detection (parameters already substituted).

@@ -66,6 +66,7 @@ pub fn compile_with(
         filter_only,
         comments: true,
         params: params.clone(),
+        stack_version: None,
     };
     target
         .backend()

@@ -1,0 +1,418 @@
+//! Pipeline stages as ES|QL processing commands.
+
+use super::Printer;
+use super::StackVersion;
+use super::quote::{ident, index, raw_string};
+use crate::ir::{
+    AggArg, AggFunc, Aggregate, Expr, FieldKind, FieldRef, List, OutputMode, Stage, StageKind,
+    TimeUnit,
+};
+use crate::targets::elastic::{FieldType, Rows, translate};
+
+/// Whether ES|QL at `version` can express a stage, and why not.
+pub(super) fn support(version: StackVersion, stage: &Stage) -> Result<(), String> {
+    match &stage.kind {
+        StageKind::Stats {
+            event, aggregates, ..
+        } => {
+            if *event && !version.has_inline_stats() {
+                return Err(format!(
+                    "`eventstats` needs INLINE STATS, which Elastic has from 9.3; this query targets {version} (--stack-version)"
+                ));
+            }
+            aggregates
+                .iter()
+                .find_map(|a| aggregate_unsupported(a.func))
+                .map_or(Ok(()), Err)
+        }
+        StageKind::Dedup { .. } => Err(
+            "ES|QL has no command that keeps the first whole row of each group: STATS keeps only aggregated columns, and no aggregation returns one row's values together"
+                .into(),
+        ),
+        StageKind::Join { .. } => {
+            Err("ES|QL has no sub-searches (LOOKUP JOIN joins only a lookup index)".into())
+        }
+        StageKind::Transpose { .. } => Err("ES|QL cannot turn rows into columns".into()),
+        StageKind::Rex {
+            max_match: Some(n), ..
+        } if *n != 1 => Err(format!(
+            "GROK extracts the first match only; `max_match={n}` has no equivalent"
+        )),
+        StageKind::Rex { field, .. } if field.kind == FieldKind::Event && field.path.is("_raw") => {
+            Err("Elastic keeps no raw event text to extract from; name the field with `field=`".into())
+        }
+        StageKind::Lookup { outputs, .. } => {
+            if !version.has_lookup_join_on_expression() {
+                return Err(format!(
+                    "`lookup` needs LOOKUP JOIN ... ON with an expression, which Elastic has from 9.3; this query targets {version} (--stack-version)"
+                ));
+            }
+            match outputs {
+                Some(o) if o.mode == OutputMode::OutputNew => Err(
+                    "`outputnew` (fill only empty columns) has no LOOKUP JOIN equivalent".into(),
+                ),
+                _ => Ok(()),
+            }
+        }
+        StageKind::FillNull { fields, .. } if fields.is_empty() => {
+            Err("ES|QL cannot fill every column: list the columns to fill".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn aggregate_unsupported(f: AggFunc) -> Option<String> {
+    Some(match f {
+        AggFunc::List => "`list` keeps every value in order, with duplicates; ES|QL's VALUES keeps each distinct value once".into(),
+        AggFunc::Earliest | AggFunc::Latest | AggFunc::First | AggFunc::Last => format!(
+            "ES|QL has no aggregation that returns the value of the {} event",
+            if matches!(f, AggFunc::Earliest | AggFunc::Last) { "first" } else { "last" }
+        ),
+        AggFunc::Stdev => "`stdev` is the sample standard deviation; ES|QL's STD_DEV is the population one".into(),
+        _ => return None,
+    })
+}
+
+impl Printer<'_> {
+    /// One stage, as zero or more commands (without the leading `| `).
+    pub(super) fn stage(&mut self, s: &Stage) -> Vec<String> {
+        match &s.kind {
+            StageKind::Eval { assignments } => {
+                let parts: Vec<String> = assignments
+                    .iter()
+                    .map(|a| {
+                        let value = self.expr(&a.value);
+                        format!("{} = {value}", self.target(&a.field))
+                    })
+                    .collect();
+                vec![format!("EVAL {}", parts.join(", "))]
+            }
+            StageKind::Where { cond } => vec![format!("WHERE {}", self.expr(cond))],
+            StageKind::Search { filter } => {
+                let (ef, notes) = translate(self.layout, filter, Rows::Pipeline, &self.det.file);
+                self.diags.extend(notes);
+                vec![format!("WHERE {}", self.filter(&ef, Rows::Pipeline))]
+            }
+            StageKind::Stats {
+                event,
+                aggregates,
+                by,
+            } => self.stats(*event, aggregates, by),
+            StageKind::Table { fields } => vec![self.keep(fields, false)],
+            StageKind::Fields {
+                remove: false,
+                fields,
+            } => vec![self.keep(fields, true)],
+            StageKind::Fields {
+                remove: true,
+                fields,
+            } => {
+                vec![format!("DROP {}", self.columns(fields))]
+            }
+            StageKind::Rename { renames } => {
+                let parts: Vec<String> = renames
+                    .iter()
+                    .map(|r| format!("{} AS {}", self.column(&r.from), self.target(&r.to.name)))
+                    .collect();
+                vec![format!("RENAME {}", parts.join(", "))]
+            }
+            StageKind::Sort { keys } => {
+                let parts: Vec<String> = keys
+                    .iter()
+                    .map(|k| {
+                        let c = self.column(&k.field);
+                        if k.descending { format!("{c} DESC") } else { c }
+                    })
+                    .collect();
+                vec![format!("SORT {}", parts.join(", "))]
+            }
+            StageKind::Head { count } => vec![format!("LIMIT {count}")],
+            StageKind::Bin { field, span } => self.bin(field, span),
+            StageKind::Rex { field, regex, .. } => {
+                // Grok patterns are Oniguruma regular expressions with `%{NAME}`
+                // references; PCRE's `(?P<name>` is written `(?<name>` there.
+                let pattern = regex
+                    .pattern
+                    .display()
+                    .replace("(?P<", "(?<")
+                    .replace("%{", "\\%{");
+                vec![format!(
+                    "GROK {} {}",
+                    self.column(field),
+                    raw_string(&pattern)
+                )]
+            }
+            StageKind::Spath { path, output, .. } => match output {
+                // The event's JSON is already fields: the path is a column.
+                Some(o) => {
+                    let value = self.column(path);
+                    vec![format!("EVAL {} = {value}", self.target(o))]
+                }
+                None => Vec::new(),
+            },
+            StageKind::MvExpand { field } => vec![format!("MV_EXPAND {}", self.column(field))],
+            StageKind::Lookup {
+                table,
+                inputs,
+                outputs,
+            } => self.lookup(table, inputs, outputs.as_ref()),
+            StageKind::FillNull { value, fields } => {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        let c = self.column(f);
+                        let v = match value {
+                            Some(v) => self.literal(v),
+                            None => "0".to_string(),
+                        };
+                        format!("{c} = COALESCE({c}, {v})")
+                    })
+                    .collect();
+                vec![format!("EVAL {}", parts.join(", "))]
+            }
+            // Rejected by `support`.
+            StageKind::Dedup { .. } | StageKind::Join { .. } | StageKind::Transpose { .. } => {
+                Vec::new()
+            }
+        }
+    }
+
+    /// The name a stage gives a new column.
+    fn target(&mut self, f: &FieldRef) -> String {
+        match f.kind {
+            FieldKind::Event => self.column(f),
+            FieldKind::Local | FieldKind::Lookup => ident(&f.path.render("")),
+        }
+    }
+
+    fn columns(&mut self, fields: &List<FieldRef>) -> String {
+        fields
+            .iter()
+            .map(|f| self.column(f))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `KEEP`: `fields` keeps the event time too, as Splunk keeps `_time`;
+    /// the metadata Kibana needs to deduplicate alerts is kept as well.
+    fn keep(&mut self, fields: &List<FieldRef>, keeps_time: bool) -> String {
+        let mut cols: Vec<String> = fields.iter().map(|f| self.column(f)).collect();
+        if keeps_time {
+            let time = self.column(&FieldRef::event(crate::ir::TIMESTAMP));
+            if !cols.contains(&time) {
+                cols.insert(0, time);
+            }
+        }
+        if self.metadata {
+            for m in ["_id", "_index", "_version"] {
+                if !cols.iter().any(|c| c == m) {
+                    cols.push(m.to_string());
+                }
+            }
+        }
+        format!("KEEP {}", cols.join(", "))
+    }
+
+    fn stats(
+        &mut self,
+        event: bool,
+        aggregates: &List<Aggregate>,
+        by: &List<FieldRef>,
+    ) -> Vec<String> {
+        let aggs: Vec<(String, String)> = aggregates.iter().map(|a| self.aggregate(a)).collect();
+        let keys: Vec<String> = by.iter().map(|f| self.column(f)).collect();
+        // Keys that may be missing (every event has its time).
+        let optional: Vec<&String> = by
+            .iter()
+            .zip(&keys)
+            .filter(|(f, _)| !self.layout.is_timestamp(f))
+            .map(|(_, k)| k)
+            .collect();
+        let mut cmd = String::from(if event { "INLINE STATS" } else { "STATS" });
+        if !aggs.is_empty() {
+            let list: Vec<String> = aggs
+                .iter()
+                .map(|(n, e)| format!("{} = {e}", ident(n)))
+                .collect();
+            cmd.push(' ');
+            cmd.push_str(&list.join(", "));
+        }
+        if !keys.is_empty() {
+            cmd.push_str(" BY ");
+            cmd.push_str(&keys.join(", "));
+        }
+        if optional.is_empty() {
+            return vec![cmd];
+        }
+        // SPL groups only rows that have every `by` field; ES|QL also
+        // makes a group of the rows that lack one.
+        let missing = optional
+            .iter()
+            .map(|k| format!("{k} IS NULL"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        if !event {
+            let present = optional
+                .iter()
+                .map(|k| format!("{k} IS NOT NULL"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            return vec![format!("WHERE {present}"), cmd];
+        }
+        if aggs.is_empty() {
+            return vec![cmd];
+        }
+        let clear: Vec<String> = aggs
+            .iter()
+            .map(|(n, _)| format!("{0} = CASE({missing}, null, {0})", ident(n)))
+            .collect();
+        vec![cmd, format!("EVAL {}", clear.join(", "))]
+    }
+
+    /// An aggregate: its column name and its ES|QL expression.
+    fn aggregate(&mut self, a: &Aggregate) -> (String, String) {
+        let arg = match &a.arg {
+            None => None,
+            Some(AggArg::Field(f)) => Some(self.expr(&Expr::Field(f.clone()))),
+            Some(AggArg::Expr(e)) => Some(self.expr(e)),
+        };
+        let x = arg.clone().unwrap_or_else(|| "*".to_string());
+        let call = match (a.func, &a.arg) {
+            (AggFunc::Count, Some(AggArg::Expr(_))) => format!("COUNT(*) WHERE {x}"),
+            (AggFunc::Count, _) => format!("COUNT({x})"),
+            // COUNT_DISTINCT is approximate; the values themselves are exact.
+            (AggFunc::Dc, _) => format!("COALESCE(MV_COUNT(VALUES({x})), 0)"),
+            // SPL's values() are sorted; VALUES are in no particular order.
+            (AggFunc::Values, _) => format!("MV_SORT(VALUES({x}))"),
+            (AggFunc::Min, _) => format!("MIN({x})"),
+            (AggFunc::Max, _) => format!("MAX({x})"),
+            (AggFunc::Avg, _) => format!("AVG({x})"),
+            (AggFunc::Sum, _) => format!("SUM({x})"),
+            (AggFunc::Median, _) | (AggFunc::Perc(_), _) => {
+                self.warn(
+                    self.at,
+                    "ES|QL's MEDIAN and PERCENTILE are approximations (t-digest), as Splunk's are for large inputs, by another algorithm: results can differ",
+                    "approximate aggregate",
+                );
+                match a.func {
+                    AggFunc::Perc(n) => format!("PERCENTILE({x}, {n})"),
+                    _ => format!("MEDIAN({x})"),
+                }
+            }
+            // Rejected by `support`.
+            _ => String::new(),
+        };
+        let name = match &a.alias {
+            Some(alias) => alias.name.path.render(""),
+            None => match &a.arg {
+                None => a.func.name(),
+                Some(AggArg::Field(f)) => {
+                    format!("{}({})", a.func.name(), self.layout.row_field(f).name)
+                }
+                Some(AggArg::Expr(_)) => format!("{}({x})", a.func.name()),
+            },
+        };
+        (name, call)
+    }
+
+    fn bin(&mut self, field: &FieldRef, span: &crate::ir::Duration) -> Vec<String> {
+        let ef = self.layout.row_field(field);
+        if ef.ty != FieldType::Date {
+            self.error(
+                self.at,
+                format!(
+                    "`bin` rounds times; `{}` is {} in this profile",
+                    field.path,
+                    ef.ty.describe()
+                ),
+                "`bin` stage",
+                Some("bin the event time (`timestamp`)"),
+            );
+            return Vec::new();
+        }
+        if matches!(
+            span.unit,
+            TimeUnit::D | TimeUnit::W | TimeUnit::Mon | TimeUnit::Y
+        ) {
+            self.warn(
+                self.at,
+                "ES|QL's DATE_TRUNC starts days, weeks (on Monday), months and years in UTC; Splunk's bin uses the search's time zone",
+                "calendar bucket",
+            );
+        }
+        let unit = match span.unit {
+            TimeUnit::Ms => "millisecond",
+            TimeUnit::S => "second",
+            TimeUnit::M => "minute",
+            TimeUnit::H => "hour",
+            TimeUnit::D => "day",
+            TimeUnit::W => "week",
+            TimeUnit::Mon => "month",
+            TimeUnit::Y => "year",
+        };
+        let plural = if span.amount == 1 { "" } else { "s" };
+        let c = self.column(field);
+        vec![format!(
+            "EVAL {c} = DATE_TRUNC({} {unit}{plural}, {c})",
+            span.amount
+        )]
+    }
+
+    fn lookup(
+        &mut self,
+        table: &crate::ir::Text,
+        inputs: &List<crate::ir::LookupField>,
+        outputs: Option<&crate::ir::LookupOutputs>,
+    ) -> Vec<String> {
+        let Some(name) = table.as_literal() else {
+            self.error(
+                self.at,
+                "the lookup index must be named: ES|QL cannot take an index name as a parameter",
+                "`lookup` stage",
+                Some("pass the name with --param NAME=VALUE"),
+            );
+            return Vec::new();
+        };
+        self.warn(
+            self.at,
+            &format!(
+                "LOOKUP JOIN adds every column of the lookup index `{name}` and returns one row per matching entry; Splunk's lookup adds only the OUTPUT columns, as multi-values"
+            ),
+            "`lookup` stage",
+        );
+        let on: Vec<String> = inputs
+            .iter()
+            .map(|f| {
+                let left = match &f.alias {
+                    Some(a) => self.column(&a.name),
+                    None => ident(&f.column.path.render("")),
+                };
+                format!("{left} == {}", ident(&f.column.path.render("")))
+            })
+            .collect();
+        let mut lines = vec![format!(
+            "LOOKUP JOIN {} ON {}",
+            index(&name),
+            on.join(" AND ")
+        )];
+        if let Some(o) = outputs {
+            let mut evals = Vec::new();
+            let mut drops = Vec::new();
+            for f in o.fields.iter() {
+                let col = ident(&f.column.path.render(""));
+                if let Some(a) = &f.alias {
+                    let target = self.target(&a.name);
+                    if target != col {
+                        evals.push(format!("{target} = {col}"));
+                        drops.push(col);
+                    }
+                }
+            }
+            if !evals.is_empty() {
+                lines.push(format!("EVAL {}", evals.join(", ")));
+                lines.push(format!("DROP {}", drops.join(", ")));
+            }
+        }
+        lines
+    }
+}

@@ -1,0 +1,423 @@
+//! The KQL printer: a filter over Elastic fields as a KQL query.
+//!
+//! KQL binds `not` tighter than `and`, and `and` tighter than `or`; `not`
+//! applies to one sub-query, so `not not x` needs parentheses. The printer
+//! adds parentheses only where that order needs them and keeps the author's.
+//!
+//! What KQL cannot express is an error pointing at the test; where it
+//! expresses a test with another meaning (case-sensitive keywords, analyzed
+//! text, string ranges) it warns.
+
+use std::sync::Arc;
+
+use super::quote::{field as field_name, quoted, trims, unquoted};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::{Keyword, Ordering, Test, Text, TextPart, Value};
+use crate::source::{SourceFile, Span};
+use crate::targets::elastic::{EField, EFilter, FieldType, Leaf, Source, has_case, is_cidr};
+
+const OR: u8 = 1;
+const AND: u8 = 2;
+const NOT: u8 = 3;
+const ATOM: u8 = 4;
+
+/// Prints filters and collects what it noticed.
+pub(super) struct Printer<'a> {
+    file: &'a Arc<SourceFile>,
+    /// Errors and warnings, in the order found.
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Printer<'a> {
+    pub(super) fn new(file: &'a Arc<SourceFile>) -> Self {
+        Printer {
+            file,
+            diags: Vec::new(),
+        }
+    }
+
+    /// A whole query.
+    pub(super) fn query(&mut self, f: &EFilter) -> String {
+        match f {
+            // Kibana reads an empty query as "every document".
+            EFilter::True => String::new(),
+            other => self.prec(other, 0).0,
+        }
+    }
+
+    fn prec(&mut self, f: &EFilter, min: u8) -> (String, u8) {
+        let (text, prec) = match f {
+            EFilter::True => ("*:*".to_string(), ATOM),
+            EFilter::And(items) => (self.join(items, AND, " and "), AND),
+            EFilter::Or(items) => (self.join(items, OR, " or "), OR),
+            // `not` takes a sub-query: anything but a single test needs
+            // parentheses (`not not x` does not parse).
+            EFilter::Not(x) => (format!("not {}", self.prec(x, ATOM).0), NOT),
+            EFilter::Group(x) => (format!("({})", self.prec(x, 0).0), ATOM),
+            EFilter::Keyword(k) => (self.keyword(k), ATOM),
+            EFilter::Leaf(l) => self.leaf(l),
+        };
+        if prec < min {
+            (format!("({text})"), ATOM)
+        } else {
+            (text, prec)
+        }
+    }
+
+    fn join(&mut self, items: &[EFilter], prec: u8, sep: &str) -> String {
+        items
+            .iter()
+            .map(|x| self.prec(x, prec).0)
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    fn keyword(&mut self, k: &Keyword) -> String {
+        self.warn(
+            k.span,
+            "KQL searches free text in the index's default fields (`index.query.default_field`), word by word on text fields",
+            "full-text term",
+        );
+        self.pattern(&k.text, k.span).unwrap_or_default()
+    }
+
+    /// One test; a test on a field inside a `nested` field is wrapped in
+    /// `parent:{ ... }`.
+    fn leaf(&mut self, l: &Leaf) -> (String, u8) {
+        if let Source::Nested { parent, rest } = &l.field.source {
+            let mut inner = l.clone();
+            inner.field = EField {
+                name: rest.clone(),
+                source: Source::Plain,
+                ..l.field.clone()
+            };
+            let (text, _) = self.leaf(&inner);
+            return (format!("{}:{{ {text} }}", field_name(parent)), ATOM);
+        }
+        if matches!(l.field.ty, FieldType::Flattened | FieldType::Nested) {
+            self.error(
+                l.span,
+                format!(
+                    "`{}` is stored as the {} field `{}`: test one of its keys, such as `{}.x`",
+                    l.written,
+                    if l.field.ty == FieldType::Flattened {
+                        "flattened"
+                    } else {
+                        "nested"
+                    },
+                    l.field.name,
+                    l.written
+                ),
+                "a whole object",
+                None,
+            );
+            return (String::new(), ATOM);
+        }
+        let f = field_name(&l.field.name);
+        match &l.test {
+            Test::Eq {
+                value: Value::Null, ..
+            }
+            | Test::IsNull => (format!("not {f}: *"), NOT),
+            Test::Ne {
+                value: Value::Null, ..
+            }
+            | Test::Exists => (format!("{f}: *"), ATOM),
+            Test::Eq { value, cased } => {
+                self.check_case(l, *cased, std::slice::from_ref(value));
+                let v = self.value(l, value);
+                (format!("{f}: {v}"), ATOM)
+            }
+            Test::Ne { value, cased } => {
+                self.check_case(l, *cased, std::slice::from_ref(value));
+                let v = self.value(l, value);
+                (format!("{f}: * and not {f}: {v}"), AND)
+            }
+            Test::In { values, cased } => {
+                self.check_case(l, *cased, &values.items);
+                let vs: Vec<String> = values.iter().map(|v| self.value(l, v)).collect();
+                (one_or_list(&f, vs, " or "), ATOM)
+            }
+            Test::Like {
+                patterns,
+                all,
+                cased,
+            } => {
+                let as_values: Vec<Value> =
+                    patterns.iter().map(|t| Value::Str(t.clone())).collect();
+                self.check_case(l, *cased, &as_values);
+                self.check_pattern_type(l);
+                let ps: Vec<String> = patterns
+                    .iter()
+                    .map(|t| self.pattern(t, l.span).unwrap_or_default())
+                    .collect();
+                (
+                    one_or_list(&f, ps, if *all { " and " } else { " or " }),
+                    ATOM,
+                )
+            }
+            Test::Regex { .. } => {
+                self.error(
+                    l.span,
+                    "KQL has no regular expressions",
+                    "regular expression",
+                    Some("use a wildcard pattern (`like`), or compile to ES|QL (`--target esql`)"),
+                );
+                (String::new(), ATOM)
+            }
+            Test::Cidr { ranges } => (self.cidr(l, &f, &ranges.items), ATOM),
+            Test::Cmp { op, value } => {
+                self.check_range(l, value);
+                let op = match op {
+                    Ordering::Lt => "<",
+                    Ordering::Le => "<=",
+                    Ordering::Gt => ">",
+                    Ordering::Ge => ">=",
+                };
+                let v = self.value(l, value);
+                (format!("{f} {op} {v}"), ATOM)
+            }
+            Test::FieldEq { other } => {
+                self.error(
+                    l.span,
+                    format!(
+                        "KQL cannot compare two fields (`{}` and `{}`)",
+                        l.written, other.path
+                    ),
+                    "field against field",
+                    Some("compile to ES|QL (`--target esql`), which can"),
+                );
+                (String::new(), ATOM)
+            }
+        }
+    }
+
+    /// A value to compare with: exact text is always quoted (so `*` and
+    /// keywords in it are literal); numbers and booleans are bare.
+    fn value(&mut self, l: &Leaf, v: &Value) -> String {
+        self.check_value_type(l, v);
+        match v {
+            Value::Str(t) => quoted(&t.display()),
+            Value::Int(i) => i.to_string(),
+            Value::Float(_, text) => text.clone(),
+            Value::Bool(b) => b.to_string(),
+            // Only reached inside lists; a lone null is handled as a test.
+            Value::Null => "null".to_string(),
+            // KQL has no parameters: the placeholder stays, quoted, for
+            // whoever deploys the query to fill in.
+            Value::Param(n) => quoted(&format!("{{{n}}}")),
+        }
+    }
+
+    /// A wildcard pattern: quoted when it has no wildcard, else unquoted
+    /// with its literal text escaped.
+    fn pattern(&mut self, t: &Text, span: Span) -> Option<String> {
+        if !t.has_wildcards() {
+            return Some(quoted(&t.display()));
+        }
+        let mut out = String::new();
+        let mut lit = String::new();
+        for p in &t.parts {
+            match p {
+                TextPart::Lit(s) => lit.push_str(s),
+                TextPart::Param(n) => lit.push_str(&format!("{{{n}}}")),
+                TextPart::AnyString => {
+                    out.push_str(&unquoted(&lit));
+                    lit.clear();
+                    out.push('*');
+                }
+                TextPart::AnyChar => {
+                    self.error(
+                        span,
+                        "KQL has no single-character wildcard (`?` is a literal character in KQL)",
+                        "`?` wildcard",
+                        Some("use `*`, which matches more, only if that is what you mean; or compile to ES|QL (`--target esql`)"),
+                    );
+                    return None;
+                }
+            }
+        }
+        out.push_str(&unquoted(&lit));
+        let whole = t.display();
+        if trims(&whole) {
+            self.error(
+                span,
+                "KQL trims spaces at the ends of a wildcard value, so this pattern cannot be written",
+                "starts or ends with whitespace",
+                Some("compile to ES|QL (`--target esql`)"),
+            );
+            return None;
+        }
+        Some(out)
+    }
+
+    fn cidr(&mut self, l: &Leaf, f: &str, ranges: &[Value]) -> String {
+        if l.field.ty != FieldType::Ip {
+            self.error(
+                l.span,
+                format!(
+                    "`{}` is not mapped as an IP address in this profile (`{}` is {}), so KQL cannot test a CIDR range on it",
+                    l.written,
+                    l.field.name,
+                    l.field.ty.describe()
+                ),
+                "CIDR test",
+                Some("compile to ES|QL (`--target esql`), which converts with TO_IP"),
+            );
+            return String::new();
+        }
+        let mut vs = Vec::new();
+        for r in ranges {
+            match r {
+                Value::Str(t) if t.as_literal().is_some_and(|s| is_cidr(&s)) => {
+                    vs.push(quoted(&t.display()))
+                }
+                Value::Str(t) if t.has_params() => vs.push(quoted(&t.display())),
+                Value::Param(n) => vs.push(quoted(&format!("{{{n}}}"))),
+                other => {
+                    self.error(
+                        l.span,
+                        format!("`{}` is not a CIDR range", value_text(other)),
+                        "CIDR test",
+                        Some("write ranges such as \"10.0.0.0/8\""),
+                    );
+                }
+            }
+        }
+        one_or_list(f, vs, " or ")
+    }
+
+    /// Warns where KQL compares case-sensitively but the test ignores case.
+    fn check_case(&mut self, l: &Leaf, cased: bool, values: &[Value]) {
+        if l.field.ty == FieldType::Text {
+            self.warn(
+                l.span,
+                &format!(
+                    "`{}` is a text field in this profile: KQL matches its words (case-insensitively) anywhere in the value, not the whole value",
+                    l.field.name
+                ),
+                "matched as words",
+            );
+            return;
+        }
+        if cased || l.exact || !l.field.ty.is_keyword_like() {
+            return;
+        }
+        if values.iter().any(has_case) {
+            self.diags.push(
+                Diagnostic::warning(
+                    codes::SEMANTICS_DIFFER,
+                    format!(
+                        "KQL compares the keyword field `{}` case-sensitively; this test ignores case",
+                        l.field.name
+                    ),
+                )
+                .with_label(l.span, "case-insensitive test")
+                .with_help("write `cased` if the value's case is exact, or compile to ES|QL (`--target esql`), which folds case")
+                .in_file(self.file),
+            );
+        }
+    }
+
+    fn check_pattern_type(&mut self, l: &Leaf) {
+        if matches!(
+            l.field.ty,
+            FieldType::Ip | FieldType::Number | FieldType::Date | FieldType::Boolean
+        ) {
+            self.error(
+                l.span,
+                format!(
+                    "KQL cannot match wildcards on `{}`, which is {}",
+                    l.field.name,
+                    l.field.ty.describe()
+                ),
+                "wildcard pattern",
+                Some(if l.field.ty == FieldType::Ip {
+                    "test a range with `cidr`, or compile to ES|QL (`--target esql`)"
+                } else {
+                    "compile to ES|QL (`--target esql`)"
+                }),
+            );
+        }
+    }
+
+    fn check_range(&mut self, l: &Leaf, v: &Value) {
+        let numeric = matches!(v, Value::Int(_) | Value::Float(..));
+        if numeric && l.field.ty.is_keyword_like() {
+            self.warn(
+                l.span,
+                &format!(
+                    "`{}` is a keyword field: KQL compares it as text (\"10\" < \"9\"), not as a number",
+                    l.field.name
+                ),
+                "compared as text",
+            );
+        }
+    }
+
+    /// Values a typed field cannot hold make Elasticsearch reject the whole
+    /// query; report them here instead.
+    fn check_value_type(&mut self, l: &Leaf, v: &Value) {
+        let text = match v {
+            Value::Str(t) if t.has_params() => return,
+            Value::Param(_) | Value::Null => return,
+            other => value_text(other),
+        };
+        let ok = match l.field.ty {
+            FieldType::Ip => text.parse::<std::net::IpAddr>().is_ok(),
+            FieldType::Number => text.parse::<f64>().is_ok(),
+            FieldType::Boolean => matches!(text.as_str(), "true" | "false"),
+            _ => true,
+        };
+        if !ok {
+            self.error(
+                l.span,
+                format!(
+                    "`{}` is {} in this profile; `{text}` is not such a value and Elasticsearch would reject the query",
+                    l.field.name,
+                    l.field.ty.describe()
+                ),
+                "value of the wrong type",
+                None,
+            );
+        }
+    }
+
+    fn error(&mut self, span: Span, msg: impl Into<String>, label: &str, help: Option<&str>) {
+        let mut d = Diagnostic::error(codes::UNSUPPORTED, msg)
+            .with_label(span, label)
+            .in_file(self.file);
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.diags.push(d);
+    }
+
+    fn warn(&mut self, span: Span, msg: &str, label: &str) {
+        self.diags.push(
+            Diagnostic::warning(codes::SEMANTICS_DIFFER, msg)
+                .with_label(span, label)
+                .in_file(self.file),
+        );
+    }
+}
+
+/// `f: v`, or `f: (v1 or v2)` for several values.
+fn one_or_list(f: &str, values: Vec<String>, sep: &str) -> String {
+    if values.len() == 1 {
+        format!("{f}: {}", values[0])
+    } else {
+        format!("{f}: ({})", values.join(sep))
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Str(t) => t.display(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(_, s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Param(n) => format!("{{{n}}}"),
+    }
+}
