@@ -7,6 +7,7 @@
 //! dropped logic: [`gate_pipeline`] applies that rule to pipeline stages for
 //! every target the same way.
 
+pub mod auth0;
 pub mod elastic;
 pub mod esql;
 pub mod kql;
@@ -26,6 +27,8 @@ use crate::profile::Profile;
 pub enum Target {
     /// Splunk SPL.
     Splunk,
+    /// Auth0 tenant log search (Lucene syntax, `GET /api/v2/logs?q=`).
+    Auth0,
     /// Kibana Query Language: the filter of a detection.
     Kql,
     /// Elasticsearch ES|QL: filter and pipeline.
@@ -37,6 +40,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Splunk => "splunk",
+            Target::Auth0 => "auth0",
             Target::Kql => "kql",
             Target::Esql => "esql",
         }
@@ -46,6 +50,7 @@ impl Target {
     pub fn default_profile(self) -> &'static str {
         match self {
             Target::Splunk => "splunk-auth0",
+            Target::Auth0 => "auth0",
             Target::Kql | Target::Esql => "elastic-auth0",
         }
     }
@@ -55,6 +60,7 @@ impl Target {
     pub fn profile_kind(self) -> &'static str {
         match self {
             Target::Splunk => "splunk",
+            Target::Auth0 => "auth0",
             Target::Kql | Target::Esql => "elastic",
         }
     }
@@ -63,6 +69,7 @@ impl Target {
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             Target::Splunk => &splunk::Splunk,
+            Target::Auth0 => &auth0::Auth0,
             Target::Kql => &kql::Kql,
             Target::Esql => &esql::Esql::DEFAULT,
         }
@@ -108,6 +115,12 @@ pub trait Backend: Sync {
     /// Whether the target has a single-character wildcard in patterns.
     fn has_single_char_wildcard(&self) -> bool {
         false
+    }
+
+    /// The HTTP request path that runs `query`, for targets searched through
+    /// an API (`--format url`); `None` for the others.
+    fn request_path(&self, _query: &str) -> Option<String> {
+        None
     }
 
     /// Checks the options that do not depend on a detection (such as
