@@ -264,6 +264,7 @@ pub fn compile_full(
         filter_only,
         comments: true,
         params: BTreeMap::new(),
+        stack_version: None,
     };
     target.backend().compile(det, &profile, &opts)
 }
