@@ -122,6 +122,7 @@ impl Translator<'_, '_> {
         if let Some(map) = self.layout.value_map(&p.field.path)
             && let Some(test) = map_values(&p.test, map)
         {
+            self.note_unknown_values(p, map);
             let target = match &map.field {
                 Some(name) => self.layout.named(name, false),
                 None => self.layout.event_field(&p.field.path),
@@ -208,6 +209,42 @@ impl Translator<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    /// Notes values the map does not know: they are stored through the
+    /// fallback (Auth0 codes the integration does not know become
+    /// `unknown-<code>`).
+    fn note_unknown_values(&mut self, p: &Pred, map: &crate::profile::ValueMap) {
+        let values: Vec<&Value> = match &p.test {
+            Test::Eq { value, .. } | Test::Ne { value, .. } => vec![value],
+            Test::In { values, .. } => values.iter().collect(),
+            _ => Vec::new(),
+        };
+        let unknown: Vec<String> = values
+            .iter()
+            .filter_map(|v| match v {
+                Value::Str(t) => t.as_literal(),
+                _ => None,
+            })
+            .filter(|lit| !map.map.keys().any(|k| k.eq_ignore_ascii_case(lit)))
+            .map(|lit| format!("`{lit}` → `{}`", map.stored(&lit)))
+            .collect();
+        if unknown.is_empty() {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::note(
+                codes::SEMANTICS_DIFFER,
+                format!(
+                    "profile `{}` does not know these values of `{}`, so they are matched as stored for unknown values: {}",
+                    self.layout.profile.name,
+                    p.field.path,
+                    unknown.join(", ")
+                ),
+            )
+            .with_label(p.span, "values not in the profile's map")
+            .in_file(self.file),
+        );
     }
 
     fn warn_empty(&mut self, p: &Pred, what: &str) {

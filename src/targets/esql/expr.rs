@@ -56,6 +56,20 @@ impl Printer<'_> {
                 list,
                 negated,
             } => {
+                if let Some(col) = self.multi_column(expr) {
+                    let items: Vec<String> = list
+                        .iter()
+                        .map(|x| format!("MV_CONTAINS({col}, {})", self.expr_prec(x, 0)))
+                        .collect();
+                    let any = items.join(" OR ");
+                    return if *negated {
+                        (format!("NOT ({any})"), NOT)
+                    } else if items.len() == 1 {
+                        (any, ATOM)
+                    } else {
+                        (any, OR)
+                    };
+                }
                 let subject = self.expr_prec(expr, ADD);
                 let items: Vec<String> = list.iter().map(|x| self.expr_prec(x, 0)).collect();
                 let not = if *negated { "NOT " } else { "" };
@@ -85,7 +99,37 @@ impl Printer<'_> {
         }
     }
 
+    /// The column if `e` reads a column known to hold several values.
+    fn multi_column(&mut self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Field(f) if self.is_multi(f) => Some(self.column(f)),
+            Expr::Group(x) => self.multi_column(x),
+            _ => None,
+        }
+    }
+
     fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr) -> (String, u8) {
+        // SPL compares a multi-value value by value; ES|QL reads it as null.
+        let (mv, other) = match (self.multi_column(lhs), self.multi_column(rhs)) {
+            (Some(c), None) => (Some(c), rhs),
+            (None, Some(c)) => (Some(c), lhs),
+            _ => (None, rhs),
+        };
+        if let Some(col) = mv
+            && op.is_comparison()
+        {
+            let v = self.expr_prec(other, 0);
+            return match op {
+                BinOp::Eq => (format!("MV_CONTAINS({col}, {v})"), ATOM),
+                // Some value differs ⟺ not every value equals `v`.
+                BinOp::Ne => (format!("NOT MV_CONTAINS({v}, {col})"), NOT),
+                _ => self.unsupported(
+                    self.at,
+                    &format!("`{col}` holds several values, and ES|QL cannot order-compare them one by one"),
+                    Some("expand the values first with `| mvexpand`"),
+                ),
+            };
+        }
         let is_str = |e: &Expr| matches!(e, Expr::Lit(Value::Str(_)));
         let (sym, prec, lmin, rmin) = match op {
             BinOp::Add if is_str(lhs) || is_str(rhs) => {
@@ -175,6 +219,39 @@ impl Printer<'_> {
                 let x = args.first().map(|a| self.expr_prec(a, ADD)).unwrap_or_default();
                 (format!("{x} IS {not}NULL"), PRED)
             }
+            Func::Match if args.first().is_some_and(|a| self.multi_column(a).is_some()) => {
+                // Some value matches: search the values joined by line
+                // breaks, which is exact for plain text without line breaks.
+                let col = args
+                    .first()
+                    .and_then(|a| self.multi_column(a))
+                    .unwrap_or_default();
+                if let Some(words) = whole_words(args.get(1)) {
+                    let any: Vec<String> = words
+                        .iter()
+                        .map(|w| format!("MV_CONTAINS({col}, {})", string(w)))
+                        .collect();
+                    return if any.len() == 1 {
+                        (any.join(""), ATOM)
+                    } else {
+                        (format!("({})", any.join(" OR ")), ATOM)
+                    };
+                }
+                match plain_text(args.get(1)) {
+                    Some(text) => (contains_any(&col, &text), PRED),
+                    None => self.unsupported(
+                        span,
+                        &format!("`{col}` holds several values; ES|QL can search them one by one only for plain text, not with a regular expression"),
+                        Some("expand the values first with `| mvexpand`"),
+                    ),
+                }
+            }
+            Func::Like if args.first().is_some_and(|a| self.multi_column(a).is_some()) => self
+                .unsupported(
+                    span,
+                    "this column holds several values, and ES|QL cannot match a pattern against them one by one",
+                    Some("expand the values first with `| mvexpand`"),
+                ),
             Func::Match => {
                 let s = args.first().map(|a| self.expr_prec(a, ADD)).unwrap_or_default();
                 match self.regex_arg(args.get(1), span) {
@@ -225,13 +302,7 @@ impl Printer<'_> {
     /// values are joined with line breaks and searched with LIKE, which is
     /// exact when the text has no line break.
     fn mvfind_test(&mut self, args: &[Expr], span: Span, found: bool) -> (String, u8) {
-        let re = match args.get(1) {
-            Some(Expr::Lit(Value::Str(t))) => t.as_literal(),
-            _ => None,
-        };
-        let Some(re) =
-            re.filter(|r| !r.is_empty() && r.chars().all(|c| !"\\.^$|?*+()[]{}\n\r".contains(c)))
-        else {
+        let Some(re) = plain_text(args.get(1)) else {
             return self.unsupported(
                 span,
                 "mvfind() is translated only with a plain-text expression (no regular-expression operators)",
@@ -242,12 +313,7 @@ impl Printer<'_> {
             .first()
             .map(|a| self.expr_prec(a, 0))
             .unwrap_or_default();
-        let mut pattern = Text::default();
-        pattern.push(TextPart::AnyString);
-        pattern.push(TextPart::Lit(re));
-        pattern.push(TextPart::AnyString);
-        let p = like_pattern(&pattern, false).unwrap_or_default();
-        let test = format!("MV_CONCAT(TO_STRING({mv}), \"\\n\") LIKE {p}");
+        let test = contains_any(&mv, &re);
         if found {
             (test, PRED)
         } else {
@@ -286,6 +352,48 @@ impl Printer<'_> {
         self.error(span, format!("ES|QL: {msg}"), "here", help);
         (String::new(), ATOM)
     }
+}
+
+/// The text of a regular expression that is plain text: no operators, no
+/// line breaks.
+fn plain_text(e: Option<&Expr>) -> Option<String> {
+    let re = match e {
+        Some(Expr::Lit(Value::Str(t))) => t.as_literal()?,
+        _ => return None,
+    };
+    (!re.is_empty() && re.chars().all(|c| !"\\.^$|?*+()[]{}\n\r".contains(c))).then_some(re)
+}
+
+/// The alternatives of a regular expression that matches whole values of
+/// plain text, `^(a|b)$`: a value matches iff it is one of them (the
+/// `$`-before-a-final-line-break case aside).
+fn whole_words(e: Option<&Expr>) -> Option<Vec<String>> {
+    let re = match e {
+        Some(Expr::Lit(Value::Str(t))) => t.as_literal()?,
+        _ => return None,
+    };
+    let inner = re.strip_prefix('^')?.strip_suffix('$')?;
+    let inner = inner
+        .strip_prefix("(?:")
+        .or_else(|| inner.strip_prefix('('))
+        .and_then(|i| i.strip_suffix(')'))
+        .unwrap_or(inner);
+    let words: Vec<String> = inner.split('|').map(str::to_string).collect();
+    words
+        .iter()
+        .all(|w| plain_text(Some(&Expr::Lit(Value::str(w.clone())))).is_some())
+        .then_some(words)
+}
+
+/// Some value of multi-value `mv` contains `text`: the values joined by line
+/// breaks contain it (exact, since `text` has no line break).
+fn contains_any(mv: &str, text: &str) -> String {
+    let mut pattern = Text::default();
+    pattern.push(TextPart::AnyString);
+    pattern.push(TextPart::Lit(text.to_string()));
+    pattern.push(TextPart::AnyString);
+    let p = like_pattern(&pattern, false).unwrap_or_default();
+    format!("MV_CONCAT(TO_STRING({mv}), \"\\n\") LIKE {p}")
 }
 
 /// An SPL replacement (`\1` for a group) as a Java one (`$1`; a literal

@@ -147,6 +147,13 @@ pub(super) struct Printer<'a> {
     noted_params: BTreeSet<String>,
     /// Fields whose version error was already reported.
     reported: BTreeSet<String>,
+    /// Columns known to hold several values (a `values()` aggregate, an
+    /// array field, ...): SPL tests them value by value, ES|QL reads them
+    /// as null in a single-value test.
+    multi: BTreeSet<String>,
+    /// The columns a row has, once a stage has fixed them (`stats`, `table`,
+    /// ...); `None` while rows are whole events.
+    known: Option<BTreeSet<String>>,
 }
 
 impl<'a> Printer<'a> {
@@ -166,6 +173,8 @@ impl<'a> Printer<'a> {
             at: det.filter_span,
             noted_params: BTreeSet::new(),
             reported: BTreeSet::new(),
+            multi: BTreeSet::new(),
+            known: None,
         }
     }
 
@@ -230,8 +239,39 @@ impl<'a> Printer<'a> {
     /// A column a stage reads or names.
     fn column(&mut self, f: &FieldRef) -> String {
         let ef = self.layout.row_field(f);
+        if !self.exists(&ef.name) {
+            // Splunk reads a column the pipeline dropped as empty; ES|QL
+            // rejects a query that names it.
+            self.error(
+                self.at,
+                format!(
+                    "there is no column `{}` here (an earlier `stats`, `table` or `fields` dropped it), and ES|QL rejects a query that names a missing column",
+                    ef.name
+                ),
+                "reads a dropped column",
+                Some("keep the column in the earlier stage, or remove it here"),
+            );
+        }
         self.field_expr(&ef, Rows::Pipeline, self.at)
             .unwrap_or_default()
+    }
+
+    /// True unless an earlier stage fixed the columns without this one.
+    fn exists(&self, name: &str) -> bool {
+        self.known.as_ref().is_none_or(|k| k.contains(name))
+    }
+
+    /// Records a column a stage made.
+    fn made(&mut self, name: String) {
+        if let Some(k) = &mut self.known {
+            k.insert(name);
+        }
+    }
+
+    /// True if `f` is known to hold several values.
+    fn is_multi(&mut self, f: &FieldRef) -> bool {
+        let ef = self.layout.row_field(f);
+        ef.array || self.multi.contains(&ef.name)
     }
 
     fn define(&mut self, name: &str, expr: String) {

@@ -226,11 +226,11 @@ fn class_char(c: u32) -> String {
     char::from_u32(c).map(escape).unwrap_or_default()
 }
 
-/// One literal character: ASCII punctuation is escaped (Lucene's operators
-/// are all punctuation, and escaping any other is harmless); everything
-/// else, control characters included, is written as itself.
+/// One literal character: ASCII punctuation but `_` is escaped (Lucene's
+/// operators are all punctuation, and escaping any other is harmless);
+/// everything else, control characters included, is written as itself.
 fn escape(c: char) -> String {
-    if c.is_ascii_punctuation() {
+    if c.is_ascii_punctuation() && c != '_' {
         format!("\\{c}")
     } else {
         c.to_string()

@@ -25,10 +25,14 @@ pub(super) fn support(version: StackVersion, stage: &Stage) -> Result<(), String
                 .find_map(|a| aggregate_unsupported(a.func))
                 .map_or(Ok(()), Err)
         }
-        StageKind::Dedup { .. } => Err(
-            "ES|QL has no command that keeps the first whole row of each group: STATS keeps only aggregated columns, and no aggregation returns one row's values together"
-                .into(),
-        ),
+        StageKind::Dedup { fields } => Err(format!(
+            "ES|QL has no command that keeps the first whole row of each group: STATS keeps only aggregated columns, and no aggregation returns one row's values together. If every row at the latest time may stay (ties keep several), write `| eventstats max(timestamp) as latest by {0} | where timestamp == latest` instead",
+            fields
+                .iter()
+                .map(|f| f.path.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
         StageKind::Join { .. } => {
             Err("ES|QL has no sub-searches (LOOKUP JOIN joins only a lookup index)".into())
         }
@@ -39,7 +43,10 @@ pub(super) fn support(version: StackVersion, stage: &Stage) -> Result<(), String
             "GROK extracts the first match only; `max_match={n}` has no equivalent"
         )),
         StageKind::Rex { field, .. } if field.kind == FieldKind::Event && field.path.is("_raw") => {
-            Err("Elastic keeps no raw event text to extract from; name the field with `field=`".into())
+            Err(
+                "Elastic keeps no raw event text to extract from; name the field with `field=`"
+                    .into(),
+            )
         }
         StageKind::Lookup { outputs, .. } => {
             if !version.has_lookup_join_on_expression() {
@@ -82,6 +89,13 @@ impl Printer<'_> {
                     .iter()
                     .map(|a| {
                         let value = self.expr(&a.value);
+                        let multi = match &a.value {
+                            Expr::Field(f) => self.is_multi(f),
+                            Expr::Call { func, .. } => *func == crate::ir::Func::Split,
+                            _ => false,
+                        };
+                        self.set_multi(&a.field, multi);
+                        self.made(self.layout.row_field(&a.field).name);
                         format!("{} = {value}", self.target(&a.field))
                     })
                     .collect();
@@ -107,12 +121,30 @@ impl Printer<'_> {
                 remove: true,
                 fields,
             } => {
-                vec![format!("DROP {}", self.columns(fields))]
+                let cols = self.columns(fields);
+                if let Some(k) = &mut self.known {
+                    for f in fields.iter() {
+                        k.remove(&self.layout.row_field(f).name);
+                    }
+                }
+                vec![format!("DROP {cols}")]
             }
             StageKind::Rename { renames } => {
                 let parts: Vec<String> = renames
                     .iter()
-                    .map(|r| format!("{} AS {}", self.column(&r.from), self.target(&r.to.name)))
+                    .map(|r| {
+                        let multi = self.is_multi(&r.from);
+                        self.set_multi(&r.from, false);
+                        self.set_multi(&r.to.name, multi);
+                        let text =
+                            format!("{} AS {}", self.column(&r.from), self.target(&r.to.name));
+                        let from = self.layout.row_field(&r.from).name;
+                        if let Some(k) = &mut self.known {
+                            k.remove(&from);
+                        }
+                        self.made(self.layout.row_field(&r.to.name).name);
+                        text
+                    })
                     .collect();
                 vec![format!("RENAME {}", parts.join(", "))]
             }
@@ -128,7 +160,15 @@ impl Printer<'_> {
             }
             StageKind::Head { count } => vec![format!("LIMIT {count}")],
             StageKind::Bin { field, span } => self.bin(field, span),
-            StageKind::Rex { field, regex, .. } => {
+            StageKind::Rex {
+                field,
+                regex,
+                groups,
+                ..
+            } => {
+                for g in groups {
+                    self.made(g.clone());
+                }
                 // Grok patterns are Oniguruma regular expressions with `%{NAME}`
                 // references; PCRE's `(?P<name>` is written `(?<name>` there.
                 let pattern = regex
@@ -145,17 +185,28 @@ impl Printer<'_> {
             StageKind::Spath { path, output, .. } => match output {
                 // The event's JSON is already fields: the path is a column.
                 Some(o) => {
+                    let multi = self.is_multi(path);
+                    self.set_multi(o, multi);
                     let value = self.column(path);
+                    self.made(self.layout.row_field(o).name);
                     vec![format!("EVAL {} = {value}", self.target(o))]
                 }
                 None => Vec::new(),
             },
-            StageKind::MvExpand { field } => vec![format!("MV_EXPAND {}", self.column(field))],
+            StageKind::MvExpand { field } => {
+                self.set_multi(field, false);
+                vec![format!("MV_EXPAND {}", self.column(field))]
+            }
             StageKind::Lookup {
                 table,
                 inputs,
                 outputs,
-            } => self.lookup(table, inputs, outputs.as_ref()),
+            } => {
+                let lines = self.lookup(table, inputs, outputs.as_ref());
+                // The lookup index adds columns of its own.
+                self.known = None;
+                lines
+            }
             StageKind::FillNull { value, fields } => {
                 let parts: Vec<String> = fields
                     .iter()
@@ -174,6 +225,16 @@ impl Printer<'_> {
             StageKind::Dedup { .. } | StageKind::Join { .. } | StageKind::Transpose { .. } => {
                 Vec::new()
             }
+        }
+    }
+
+    /// Records whether column `f` holds several values.
+    fn set_multi(&mut self, f: &FieldRef, multi: bool) {
+        let name = self.layout.row_field(f).name;
+        if multi {
+            self.multi.insert(name);
+        } else {
+            self.multi.remove(&name);
         }
     }
 
@@ -196,20 +257,40 @@ impl Printer<'_> {
     /// `KEEP`: `fields` keeps the event time too, as Splunk keeps `_time`;
     /// the metadata Kibana needs to deduplicate alerts is kept as well.
     fn keep(&mut self, fields: &List<FieldRef>, keeps_time: bool) -> String {
-        let mut cols: Vec<String> = fields.iter().map(|f| self.column(f)).collect();
+        let mut kept = Vec::new();
+        let mut cols = Vec::new();
+        for f in fields.iter() {
+            let name = self.layout.row_field(f).name;
+            if !self.exists(&name) {
+                // Splunk shows a column the pipeline dropped as empty; ES|QL
+                // cannot name it.
+                self.warn(
+                    self.at,
+                    &format!("there is no column `{name}` here (an earlier stage dropped it): Splunk shows it empty, ES|QL leaves it out"),
+                    "names a dropped column",
+                );
+                continue;
+            }
+            cols.push(self.column(f));
+            kept.push(name);
+        }
         if keeps_time {
-            let time = self.column(&FieldRef::event(crate::ir::TIMESTAMP));
-            if !cols.contains(&time) {
-                cols.insert(0, time);
+            let time = FieldRef::event(crate::ir::TIMESTAMP);
+            let name = self.layout.row_field(&time).name;
+            if self.exists(&name) && !kept.contains(&name) {
+                cols.insert(0, self.column(&time));
+                kept.push(name);
             }
         }
         if self.metadata {
             for m in ["_id", "_index", "_version"] {
                 if !cols.iter().any(|c| c == m) {
                     cols.push(m.to_string());
+                    kept.push(m.to_string());
                 }
             }
         }
+        self.known = Some(kept.into_iter().collect());
         format!("KEEP {}", cols.join(", "))
     }
 
@@ -220,6 +301,20 @@ impl Printer<'_> {
         by: &List<FieldRef>,
     ) -> Vec<String> {
         let aggs: Vec<(String, String)> = aggregates.iter().map(|a| self.aggregate(a)).collect();
+        let key_names: Vec<String> = by.iter().map(|f| self.layout.row_field(f).name).collect();
+        if !event {
+            // Only the aggregates and the keys are left.
+            self.multi.clear();
+            self.known = Some(key_names.into_iter().collect());
+        }
+        for (name, _) in &aggs {
+            self.made(name.clone());
+        }
+        for (a, (name, _)) in aggregates.iter().zip(&aggs) {
+            if a.func == AggFunc::Values {
+                self.multi.insert(name.clone());
+            }
+        }
         let keys: Vec<String> = by.iter().map(|f| self.column(f)).collect();
         // Keys that may be missing (every event has its time).
         let optional: Vec<&String> = by

@@ -143,14 +143,21 @@ impl<'a> Printer<'a> {
                 all,
                 cased,
             } => {
-                let as_values: Vec<Value> =
-                    patterns.iter().map(|t| Value::Str(t.clone())).collect();
-                self.check_case(l, *cased, &as_values);
                 self.check_pattern_type(l);
-                let ps: Vec<String> = patterns
-                    .iter()
-                    .map(|t| self.pattern(t, l.span).unwrap_or_default())
-                    .collect();
+                let ps: Vec<String> = if l.field.ty == FieldType::Text {
+                    patterns
+                        .iter()
+                        .map(|t| self.text_pattern(l, t).unwrap_or_default())
+                        .collect()
+                } else {
+                    let as_values: Vec<Value> =
+                        patterns.iter().map(|t| Value::Str(t.clone())).collect();
+                    self.check_case(l, *cased, &as_values);
+                    patterns
+                        .iter()
+                        .map(|t| self.pattern(t, l.span).unwrap_or_default())
+                        .collect()
+                };
                 (
                     one_or_list(&f, ps, if *all { " and " } else { " or " }),
                     ATOM,
@@ -249,6 +256,49 @@ impl<'a> Printer<'a> {
             return None;
         }
         Some(out)
+    }
+
+    /// A wildcard pattern on a text field, which KQL matches word by word:
+    /// a single-word pattern matches words; text between leading and
+    /// trailing wildcards becomes a phrase; anything else has no KQL form.
+    fn text_pattern(&mut self, l: &Leaf, t: &Text) -> Option<String> {
+        let name = &l.field.name;
+        let inner: &[TextPart] = {
+            let parts = &t.parts[..];
+            let start = usize::from(matches!(parts.first(), Some(TextPart::AnyString)));
+            let end = parts.len()
+                - usize::from(
+                    parts.len() > start && matches!(parts.last(), Some(TextPart::AnyString)),
+                );
+            &parts[start..end]
+        };
+        let words_only = t.parts.iter().all(|p| match p {
+            TextPart::Lit(s) => s.chars().all(|c| c.is_alphanumeric() || c == '_'),
+            _ => true,
+        });
+        if words_only {
+            self.warn(
+                l.span,
+                &format!("`{name}` is a text field in this profile: KQL matches this pattern against each word of it (case-insensitively), not against the whole value"),
+                "matched word by word",
+            );
+            return self.pattern(t, l.span);
+        }
+        if let [TextPart::Lit(phrase)] = inner {
+            self.warn(
+                l.span,
+                &format!("`{name}` is a text field in this profile: KQL matches the words \"{phrase}\" as a phrase anywhere in it (case-insensitively), not this pattern against the whole value"),
+                "matched as a phrase",
+            );
+            return Some(quoted(phrase));
+        }
+        self.error(
+            l.span,
+            format!("`{name}` is a text field in this profile: KQL matches wildcards against single words, so this pattern (several words, or wildcards inside) cannot be written"),
+            "pattern on a text field",
+            Some("compile to ES|QL (`--target esql`), which matches the whole value"),
+        );
+        None
     }
 
     fn cidr(&mut self, l: &Leaf, f: &str, ranges: &[Value]) -> String {
