@@ -126,8 +126,11 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let text = match args.format {
         Format::Text | Format::Url => render_text(&entries),
         Format::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
-        Format::Savedsearches => match package(args, &items) {
-            Ok(t) => t,
+        Format::Savedsearches | Format::KibanaNdjson => match package(args, &items, &profile) {
+            Ok((t, warnings)) => {
+                diags.extend(warnings);
+                t
+            }
             Err(d) => {
                 diags.push(d);
                 String::new()
@@ -172,7 +175,11 @@ fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagn
 }
 
 /// Renders a package format through the templates.
-fn package(args: &CompileArgs, items: &[crate::package::Item]) -> Result<String, Diagnostic> {
+fn package(
+    args: &CompileArgs,
+    items: &[crate::package::Item],
+    profile: &Profile,
+) -> Result<(String, Vec<Diagnostic>), Diagnostic> {
     let templates = crate::package::Templates::load(args.templates.as_deref())?;
     match args.format {
         Format::Savedsearches => {
@@ -182,9 +189,12 @@ fn package(args: &CompileArgs, items: &[crate::package::Item]) -> Result<String,
                     "--format savedsearches needs --target splunk",
                 ));
             }
-            crate::package::splunk::render(&templates, items)
+            crate::package::splunk::render(&templates, items).map(|t| (t, Vec::new()))
         }
-        Format::Text | Format::Json | Format::Url => Ok(String::new()),
+        Format::KibanaNdjson => {
+            crate::package::kibana::render(&templates, items, args.target, profile)
+        }
+        Format::Text | Format::Json | Format::Url => Ok((String::new(), Vec::new())),
     }
 }
 

@@ -34,6 +34,8 @@ pub enum Format {
     Savedsearches,
     /// The HTTP request path that runs each query (auth0: `/api/v2/logs?q=...`).
     Url,
+    /// Kibana detection rules, one JSON object per line (kql, esql).
+    KibanaNdjson,
 }
 
 /// The subcommands.
