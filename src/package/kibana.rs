@@ -58,7 +58,7 @@ pub fn severity(level: &str) -> (&'static str, u8) {
 fn kibana_duration(seconds: u64) -> String {
     let seconds = seconds.max(1);
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if seconds % size == 0 {
+        if seconds.is_multiple_of(size) {
             return format!("{}{unit}", seconds / size);
         }
     }
