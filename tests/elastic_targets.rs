@@ -195,7 +195,7 @@ fn kql_warns_where_case_matters() {
     assert!(warned("search connection == \"Username-Password\"\n"));
     // Cased tests, values without letters, and value-mapped codes are exact.
     assert!(!warned(
-        "search connection like \"Username-Password\" cased\n"
+        "search connection == \"Username-Password\" cased\n"
     ));
     assert!(!warned("search connection == \"1234\"\n"));
     assert!(!warned("search type == \"S\"\n"));
