@@ -16,6 +16,8 @@ mod filter;
 mod quote;
 mod regex;
 mod stages;
+mod stats;
+mod support;
 mod version;
 
 pub use quote::{ident, string as quote_string};
@@ -59,7 +61,7 @@ impl Backend for Esql {
     }
 
     fn supports_stage(&self, stage: &Stage) -> Result<(), String> {
-        stages::support(self.version, stage)
+        support::support(self.version, stage)
     }
 
     fn has_single_char_wildcard(&self) -> bool {

@@ -12,6 +12,7 @@
 //! is case-sensitive and has no general way to fold case: such tests compile
 //! as written, with a warning (`vigil::target::semantics`) pointing at each.
 
+mod checks;
 mod print;
 mod quote;
 

@@ -14,7 +14,7 @@ use super::quote::{field as field_name, quoted, trims, unquoted};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Keyword, Ordering, Test, Text, TextPart, Value};
 use crate::source::{SourceFile, Span};
-use crate::targets::elastic::{EField, EFilter, FieldType, Leaf, Source, has_case, is_cidr};
+use crate::targets::elastic::{EField, EFilter, FieldType, Leaf, Source, is_cidr};
 
 const OR: u8 = 1;
 const AND: u8 = 2;
@@ -23,7 +23,7 @@ const ATOM: u8 = 4;
 
 /// Prints filters and collects what it noticed.
 pub(super) struct Printer<'a> {
-    file: &'a Arc<SourceFile>,
+    pub(super) file: &'a Arc<SourceFile>,
     /// Errors and warnings, in the order found.
     pub diags: Vec<Diagnostic>,
 }
@@ -337,103 +337,13 @@ impl<'a> Printer<'a> {
         one_or_list(f, vs, " or ")
     }
 
-    /// Warns where KQL compares case-sensitively but the test ignores case.
-    fn check_case(&mut self, l: &Leaf, cased: bool, values: &[Value]) {
-        if l.field.ty == FieldType::Text {
-            self.warn(
-                l.span,
-                &format!(
-                    "`{}` is a text field in this profile: KQL matches its words (case-insensitively) anywhere in the value, not the whole value",
-                    l.field.name
-                ),
-                "matched as words",
-            );
-            return;
-        }
-        if cased || l.exact || !l.field.ty.is_keyword_like() {
-            return;
-        }
-        if values.iter().any(has_case) {
-            self.diags.push(
-                Diagnostic::warning(
-                    codes::SEMANTICS_DIFFER,
-                    format!(
-                        "KQL compares the keyword field `{}` case-sensitively; this test ignores case",
-                        l.field.name
-                    ),
-                )
-                .with_label(l.span, "case-insensitive test")
-                .with_help("write `cased` if the value's case is exact, or compile to ES|QL (`--target esql`), which folds case")
-                .in_file(self.file),
-            );
-        }
-    }
-
-    fn check_pattern_type(&mut self, l: &Leaf) {
-        if matches!(
-            l.field.ty,
-            FieldType::Ip | FieldType::Number | FieldType::Date | FieldType::Boolean
-        ) {
-            self.error(
-                l.span,
-                format!(
-                    "KQL cannot match wildcards on `{}`, which is {}",
-                    l.field.name,
-                    l.field.ty.describe()
-                ),
-                "wildcard pattern",
-                Some(if l.field.ty == FieldType::Ip {
-                    "test a range with `cidr`, or compile to ES|QL (`--target esql`)"
-                } else {
-                    "compile to ES|QL (`--target esql`)"
-                }),
-            );
-        }
-    }
-
-    fn check_range(&mut self, l: &Leaf, v: &Value) {
-        let numeric = matches!(v, Value::Int(_) | Value::Float(..));
-        if numeric && l.field.ty.is_keyword_like() {
-            self.warn(
-                l.span,
-                &format!(
-                    "`{}` is a keyword field: KQL compares it as text (\"10\" < \"9\"), not as a number",
-                    l.field.name
-                ),
-                "compared as text",
-            );
-        }
-    }
-
-    /// Values a typed field cannot hold make Elasticsearch reject the whole
-    /// query; report them here instead.
-    fn check_value_type(&mut self, l: &Leaf, v: &Value) {
-        let text = match v {
-            Value::Str(t) if t.has_params() => return,
-            Value::Param(_) | Value::Null => return,
-            other => value_text(other),
-        };
-        let ok = match l.field.ty {
-            FieldType::Ip => text.parse::<std::net::IpAddr>().is_ok(),
-            FieldType::Number => text.parse::<f64>().is_ok(),
-            FieldType::Boolean => matches!(text.as_str(), "true" | "false"),
-            _ => true,
-        };
-        if !ok {
-            self.error(
-                l.span,
-                format!(
-                    "`{}` is {} in this profile; `{text}` is not such a value and Elasticsearch would reject the query",
-                    l.field.name,
-                    l.field.ty.describe()
-                ),
-                "value of the wrong type",
-                None,
-            );
-        }
-    }
-
-    fn error(&mut self, span: Span, msg: impl Into<String>, label: &str, help: Option<&str>) {
+    pub(super) fn error(
+        &mut self,
+        span: Span,
+        msg: impl Into<String>,
+        label: &str,
+        help: Option<&str>,
+    ) {
         let mut d = Diagnostic::error(codes::UNSUPPORTED, msg)
             .with_label(span, label)
             .in_file(self.file);
@@ -443,7 +353,7 @@ impl<'a> Printer<'a> {
         self.diags.push(d);
     }
 
-    fn warn(&mut self, span: Span, msg: &str, label: &str) {
+    pub(super) fn warn(&mut self, span: Span, msg: &str, label: &str) {
         self.diags.push(
             Diagnostic::warning(codes::SEMANTICS_DIFFER, msg)
                 .with_label(span, label)
@@ -461,7 +371,7 @@ fn one_or_list(f: &str, values: Vec<String>, sep: &str) -> String {
     }
 }
 
-fn value_text(v: &Value) -> String {
+pub(super) fn value_text(v: &Value) -> String {
     match v {
         Value::Str(t) => t.display(),
         Value::Int(i) => i.to_string(),
