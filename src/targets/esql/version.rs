@@ -3,7 +3,7 @@
 //!
 //! The default is 9.3: the first release with `INLINE STATS` (which
 //! `eventstats` needs) and `LOOKUP JOIN ... ON` with an expression; it also
-//! has `MV_CONTAINS` (9.2) and multi-value `TO_LOWER` (9.1), which any-value
+//! has `MV_CONTAINS` and multi-value `TO_LOWER` (both new in 9.x), which any-value
 //! tests on array fields need. 9.5 adds `FIELD_EXTRACT`, the only way ES|QL
 //! reads the leaves of a `flattened` field (the Auth0 integration's
 //! `details`); 8.19, the last 8.x release, has none of these.
