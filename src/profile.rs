@@ -26,6 +26,21 @@ pub struct ValueMap {
     pub field: Option<String>,
     /// Original value → stored value.
     pub map: BTreeMap<String, String>,
+    /// What values missing from `map` are stored as; `{value}` stands for
+    /// the original value. Without a fallback they are stored unchanged.
+    #[serde(default)]
+    pub fallback: Option<String>,
+}
+
+impl ValueMap {
+    /// The stored value for `original`.
+    pub fn stored(&self, original: &str) -> String {
+        match (self.map.get(original), &self.fallback) {
+            (Some(v), _) => v.clone(),
+            (None, Some(f)) => f.replace("{value}", original),
+            (None, None) => original.to_string(),
+        }
+    }
 }
 
 /// A target profile.
@@ -33,7 +48,8 @@ pub struct ValueMap {
 pub struct Profile {
     /// Name, as given to `--profile`.
     pub name: String,
-    /// The target it is for (`splunk`, `kql`, `esql`, `auth0`, ...).
+    /// The kind of target it is for (`splunk`, `elastic` for both KQL and
+    /// ES|QL, `auth0`, ...): see `Target::profile_kind`.
     pub target: String,
     /// One line for `vigil profiles`.
     #[serde(default)]
@@ -73,6 +89,11 @@ const BUILTIN: &[(&str, &str)] = &[
         "splunk-plain",
         include_str!("../profiles/splunk-plain.yaml"),
     ),
+    (
+        "elastic-auth0",
+        include_str!("../profiles/elastic-auth0.yaml"),
+    ),
+    ("elastic-raw", include_str!("../profiles/elastic-raw.yaml")),
 ];
 
 impl Profile {

@@ -41,3 +41,58 @@ fn auth0() {
         insta::assert_snapshot!(out);
     });
 }
+
+/// Compiles for an Elastic target and renders the query followed by every
+/// diagnostic (notes, warnings), or the diagnostics alone when it fails.
+fn elastic(
+    path: &std::path::Path,
+    target: Target,
+    filter_only: bool,
+    stack_version: Option<&str>,
+) -> String {
+    let det = common::load(path);
+    let profile = vigil::profile::Profile::load(target.default_profile()).expect("default profile");
+    let opts = vigil::targets::Options {
+        filter_only,
+        comments: true,
+        stack_version: stack_version.map(str::to_string),
+        ..Default::default()
+    };
+    match target.backend().compile(&det, &profile, &opts) {
+        Ok(c) => {
+            let mut lines = vec![c.query, "--- diagnostics".to_string()];
+            lines.extend(c.diagnostics.iter().map(common::diagnostic_line));
+            lines.join("\n")
+        }
+        Err(e) => e
+            .iter()
+            .map(common::diagnostic_line)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// KQL, the filter alone (`--filter-only`): every detection has one.
+#[test]
+fn kql() {
+    insta::glob!("../detections", "*.vigil", |path| {
+        insta::assert_snapshot!(elastic(path, Target::Kql, true, None));
+    });
+}
+
+/// ES|QL at the default stack version (9.3).
+#[test]
+fn esql() {
+    insta::glob!("../detections", "*.vigil", |path| {
+        insta::assert_snapshot!(elastic(path, Target::Esql, false, None));
+    });
+}
+
+/// ES|QL at 9.5, which reads the leaves of flattened fields (the Auth0
+/// integration's `details`).
+#[test]
+fn esql_9_5() {
+    insta::glob!("../detections", "*.vigil", |path| {
+        insta::assert_snapshot!(elastic(path, Target::Esql, false, Some("9.5")));
+    });
+}

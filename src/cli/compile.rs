@@ -49,7 +49,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if profile.target != args.target.name() {
+    if profile.target != args.target.profile_kind() {
         fail(&format!(
             "profile `{}` is for target `{}`, not `{}`",
             profile.name,
@@ -76,7 +76,12 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         filter_only: args.filter_only,
         comments: !args.no_comments,
         params: params.clone(),
+        stack_version: args.stack_version.clone(),
     };
+    if let Err(e) = args.target.backend().check_options(&opts) {
+        fail(&e);
+        return ExitCode::from(2);
+    }
     let mut used: BTreeSet<String> = profile.scope.iter().map(|s| s.param.clone()).collect();
     let mut entries: Vec<Entry> = Vec::new();
     let mut items: Vec<crate::package::Item> = Vec::new();
@@ -120,8 +125,11 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let text = match args.format {
         Format::Text | Format::Url => render_text(&entries),
         Format::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
-        Format::Savedsearches => match package(args, &items) {
-            Ok(t) => t,
+        Format::Savedsearches | Format::KibanaNdjson => match package(args, &items, &profile) {
+            Ok((t, warnings)) => {
+                diags.extend(warnings);
+                t
+            }
             Err(d) => {
                 diags.push(d);
                 String::new()
@@ -166,7 +174,11 @@ fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagn
 }
 
 /// Renders a package format through the templates.
-fn package(args: &CompileArgs, items: &[crate::package::Item]) -> Result<String, Diagnostic> {
+fn package(
+    args: &CompileArgs,
+    items: &[crate::package::Item],
+    profile: &Profile,
+) -> Result<(String, Vec<Diagnostic>), Diagnostic> {
     let templates = crate::package::Templates::load(args.templates.as_deref())?;
     match args.format {
         Format::Savedsearches => {
@@ -176,9 +188,12 @@ fn package(args: &CompileArgs, items: &[crate::package::Item]) -> Result<String,
                     "--format savedsearches needs --target splunk",
                 ));
             }
-            crate::package::splunk::render(&templates, items)
+            crate::package::splunk::render(&templates, items).map(|t| (t, Vec::new()))
         }
-        Format::Text | Format::Json | Format::Url => Ok(String::new()),
+        Format::KibanaNdjson => {
+            crate::package::kibana::render(&templates, items, args.target, profile)
+        }
+        Format::Text | Format::Json | Format::Url => Ok((String::new(), Vec::new())),
     }
 }
 

@@ -34,6 +34,8 @@ pub enum Format {
     Savedsearches,
     /// The HTTP request path that runs each query (auth0: `/api/v2/logs?q=...`).
     Url,
+    /// Kibana detection rules, one JSON object per line (kql, esql).
+    KibanaNdjson,
 }
 
 /// The subcommands.
@@ -95,6 +97,10 @@ pub struct CompileArgs {
     /// Leave the authors' stage comments out of the queries.
     #[arg(long)]
     pub no_comments: bool,
+    /// The SIEM version the output must run on (ES|QL: 8.19, 9.3, 9.4 or
+    /// 9.5; default 9.3).
+    #[arg(long, value_name = "VERSION")]
+    pub stack_version: Option<String>,
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,

@@ -105,6 +105,9 @@ impl Lowerer {
                 for a in &aggs.items {
                     if let Some(alias) = &a.alias {
                         names.define(&alias.name.path);
+                    } else if a.arg.is_none() {
+                        // A plain `count` makes a column named `count`.
+                        names.define(&ir::Path::parse(&a.func.name()));
                     }
                 }
                 StageKind::Stats {

@@ -6,6 +6,8 @@
 //! in `templates/` are embedded in the binary at build time; `--templates DIR`
 //! loads a user's templates of the same names instead.
 
+pub mod attack;
+pub mod kibana;
 pub mod schedule;
 pub mod splunk;
 

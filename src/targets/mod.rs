@@ -8,6 +8,9 @@
 //! every target the same way.
 
 pub mod auth0;
+pub mod elastic;
+pub mod esql;
+pub mod kql;
 pub mod splunk;
 
 use std::collections::BTreeMap;
@@ -26,6 +29,10 @@ pub enum Target {
     Splunk,
     /// Auth0 tenant log search (Lucene syntax, `GET /api/v2/logs?q=`).
     Auth0,
+    /// Kibana Query Language: the filter of a detection.
+    Kql,
+    /// Elasticsearch ES|QL: filter and pipeline.
+    Esql,
 }
 
 impl Target {
@@ -34,6 +41,8 @@ impl Target {
         match self {
             Target::Splunk => "splunk",
             Target::Auth0 => "auth0",
+            Target::Kql => "kql",
+            Target::Esql => "esql",
         }
     }
 
@@ -42,6 +51,17 @@ impl Target {
         match self {
             Target::Splunk => "splunk-auth0",
             Target::Auth0 => "auth0",
+            Target::Kql | Target::Esql => "elastic-auth0",
+        }
+    }
+
+    /// The `target` a profile for this target names: one storage layout
+    /// serves every query language of the same SIEM.
+    pub fn profile_kind(self) -> &'static str {
+        match self {
+            Target::Splunk => "splunk",
+            Target::Auth0 => "auth0",
+            Target::Kql | Target::Esql => "elastic",
         }
     }
 
@@ -50,6 +70,8 @@ impl Target {
         match self {
             Target::Splunk => &splunk::Splunk,
             Target::Auth0 => &auth0::Auth0,
+            Target::Kql => &kql::Kql,
+            Target::Esql => &esql::Esql::DEFAULT,
         }
     }
 }
@@ -65,6 +87,9 @@ pub struct Options {
     /// Parameter values given on the command line (profile scope parameters
     /// are substituted from here too).
     pub params: BTreeMap<String, String>,
+    /// The SIEM version the output must run on (`--stack-version`); each
+    /// target documents the versions it knows and its default.
+    pub stack_version: Option<String>,
 }
 
 /// A compiled query and what the compiler noticed on the way.
@@ -96,6 +121,12 @@ pub trait Backend: Sync {
     /// an API (`--format url`); `None` for the others.
     fn request_path(&self, _query: &str) -> Option<String> {
         None
+    }
+
+    /// Checks the options that do not depend on a detection (such as
+    /// `stack_version`), so that a bad one is reported once.
+    fn check_options(&self, _opts: &Options) -> Result<(), String> {
+        Ok(())
     }
 
     /// Compiles a detection (parameters already substituted).

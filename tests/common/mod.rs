@@ -66,6 +66,7 @@ pub fn compile_with(
         filter_only,
         comments: true,
         params: params.clone(),
+        stack_version: None,
     };
     target
         .backend()
@@ -263,6 +264,7 @@ pub fn compile_full(
         filter_only,
         comments: true,
         params: BTreeMap::new(),
+        stack_version: None,
     };
     target.backend().compile(det, &profile, &opts)
 }

@@ -1,7 +1,8 @@
 //! Correlation rules: one test per type, each showing the window and the
 //! threshold in the one SPL query.
 
-use super::{problems, spl_all, spl_all_with};
+use super::{compile_to, load, problems, spl_all, spl_all_with};
+use vigil::targets::Target;
 
 /// The SPL of the file's last detection (the correlation; the other base
 /// rule is emitted too).
@@ -239,4 +240,32 @@ fn a_correlation_takes_the_metadata_its_rule_has() {
     assert_eq!(loaded.detections.len(), 2);
     assert_eq!(loaded.detections[1].meta.id, None);
     assert_eq!(loaded.detections[1].meta.level.as_deref(), Some("medium"));
+}
+
+/// The ES|QL of the file's last detection (Elastic profile without prefix).
+fn esql(text: &str) -> String {
+    let loaded = load(text);
+    let det = loaded.detections.last().expect("a detection");
+    compile_to(det, Target::Esql, "elastic-raw")
+}
+
+/// Temporal correlations test each rule's condition inside an aggregate;
+/// ES|QL prints those conditions as parenthesized operands of `CASE`.
+#[test]
+fn temporal_in_esql() {
+    let q = esql(&with(
+        "  type: temporal\n  rules: [failed_logon, success_logon]\n  group-by: [TargetUserName]\n  timespan: 10m\n",
+    ));
+    assert!(
+        q.contains("(data.EventID == \"4625\")") || q.contains("(EventID == 4625)"),
+        "{q}"
+    );
+    insta::assert_snapshot!(q);
+}
+
+#[test]
+fn temporal_ordered_in_esql() {
+    insta::assert_snapshot!(esql(&with(
+        "  type: temporal_ordered\n  rules: [failed_logon, success_logon]\n  group-by: [TargetUserName]\n  timespan: 10m\n"
+    )));
 }

@@ -42,13 +42,19 @@ fn render(diags: &[Diagnostic]) -> String {
 
 /// Compiles one detection to SPL with a profile.
 pub fn compile(det: &Detection, profile: &str) -> String {
+    compile_to(det, Target::Splunk, profile)
+}
+
+/// Compiles one detection for a target with a profile.
+pub fn compile_to(det: &Detection, target: Target, profile: &str) -> String {
     let profile = Profile::load(profile).expect("profile");
     let opts = Options {
         filter_only: false,
         comments: true,
         params: BTreeMap::new(),
+        stack_version: None,
     };
-    match Target::Splunk.backend().compile(det, &profile, &opts) {
+    match target.backend().compile(det, &profile, &opts) {
         Ok(c) => c.query,
         Err(e) => panic!("{}", render(&e)),
     }
