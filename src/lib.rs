@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod eval;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -9,3 +10,4 @@ pub mod profile;
 pub mod source;
 pub mod syntax;
 pub mod targets;
+pub mod testing;

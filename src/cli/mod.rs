@@ -4,6 +4,8 @@ mod check;
 mod compile;
 mod debug;
 mod report;
+mod run;
+mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +50,10 @@ pub enum Command {
     },
     /// List the built-in profiles.
     Profiles,
+    /// Run a detection over JSON events and print its result rows.
+    Run(RunArgs),
+    /// Run each detection's test cases (`<stem>.tests.yaml`).
+    Test(TestArgs),
 }
 
 /// Representations `debug` can print.
@@ -102,12 +108,71 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
+/// Output formats of `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// An aligned text table.
+    Table,
+}
+
+/// Arguments of `run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The detection file (.vigil or Sigma .yml).
+    pub detection: PathBuf,
+    /// Event files: NDJSON, a JSON array (GET /api/v2/logs), Auth0
+    /// log-stream envelopes; gzip'd or not; `-` for standard input.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub events: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "ndjson")]
+    pub format: RunFormat,
+    /// Set a parameter: --param name=value (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// The time `now()` returns: ISO 8601 or epoch seconds (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// A lookup table: --lookup NAME=FILE.csv (repeatable).
+    #[arg(long = "lookup", value_name = "NAME=FILE")]
+    pub lookups: Vec<String>,
+    /// Print events read, time and rate to stderr at the end.
+    #[arg(long)]
+    pub summary: bool,
+    /// Never draw the progress line.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Output formats of `test`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// A line per case, a diff per failure.
+    Text,
+    /// JUnit XML, for CI systems.
+    Junit,
+}
+
+/// Arguments of `test`.
+#[derive(clap::Args, Debug)]
+pub struct TestArgs {
+    /// Directories, tests files or detection files (default: detections).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: TestFormat,
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Debug { stage, file } => debug::run(stage, &file),
+        Command::Run(args) => run::run(&args),
+        Command::Test(args) => test::run(&args),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
