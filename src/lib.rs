@@ -9,5 +9,6 @@ pub mod lower;
 pub mod profile;
 pub mod source;
 pub mod syntax;
+pub mod synth;
 pub mod targets;
 pub mod testing;

@@ -54,6 +54,8 @@ pub enum Command {
     Run(RunArgs),
     /// Run each detection's test cases (`<stem>.tests.yaml`).
     Test(TestArgs),
+    /// Write synthetic Auth0 log events (deterministic; for benchmarks).
+    GenEvents(GenArgs),
 }
 
 /// Representations `debug` can print.
@@ -165,6 +167,34 @@ pub struct TestArgs {
     pub format: TestFormat,
 }
 
+/// Layouts of `gen-events`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenLayout {
+    /// One event per line.
+    Ndjson,
+    /// One JSON array.
+    Array,
+    /// One log-stream envelope per line.
+    Envelope,
+}
+
+/// Arguments of `gen-events`.
+#[derive(clap::Args, Debug)]
+pub struct GenArgs {
+    /// How many events.
+    #[arg(long, default_value_t = 1000)]
+    pub count: u64,
+    /// The seed: the same seed gives the same events.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The first event's time (ISO 8601 or epoch seconds).
+    #[arg(long, default_value = "2025-07-01T00:00:00Z")]
+    pub start: String,
+    /// Output layout.
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub layout: GenLayout,
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
@@ -173,6 +203,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Debug { stage, file } => debug::run(stage, &file),
         Command::Run(args) => run::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::GenEvents(args) => gen_events(&args),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
@@ -200,4 +231,31 @@ pub(crate) fn parse_params(
         out.insert(k.to_string(), v.to_string());
     }
     Ok(out)
+}
+
+fn gen_events(args: &GenArgs) -> ExitCode {
+    let Some(start) = crate::eval::time::parse_time(&args.start) else {
+        report::fail(&format!(
+            "--start `{}`: expected ISO 8601 or epoch seconds",
+            args.start
+        ));
+        return ExitCode::from(2);
+    };
+    let layout = match args.layout {
+        GenLayout::Ndjson => crate::synth::Layout::Ndjson,
+        GenLayout::Array => crate::synth::Layout::Array,
+        GenLayout::Envelope => crate::synth::Layout::Envelope,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = crate::synth::write_events(&mut out, args.count, args.seed, start, layout)
+        .and_then(|()| std::io::Write::flush(&mut out));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            report::fail(&format!("writing events: {e}"));
+            ExitCode::from(1)
+        }
+    }
 }

@@ -11,7 +11,7 @@ use super::compile::Cx;
 use super::pattern::{Cidr, Wildcard, compile_regex};
 use super::row::{Field, Row};
 use super::value::{Scalar, Val, fold, parse_number};
-use crate::ir::{Filter, Keyword, Ordering, Pred, Test, Text, TextPart};
+use crate::ir::{Filter, Keyword, Ordering, Pred, Test, TextPart};
 
 /// A value a field is compared with, prepared once.
 #[derive(Clone, Debug)]
@@ -97,8 +97,8 @@ pub enum CFilter {
     Not(Box<CFilter>),
     /// A test on one field.
     Pred(Field, Box<CheckBox>),
-    /// Text found in any value of the row.
-    Keyword(Wildcard),
+    /// Words found in any value of the row.
+    Keyword(regex::Regex),
 }
 
 /// A predicate's test (boxed to keep `CFilter` small).
@@ -135,20 +135,49 @@ impl CFilter {
     }
 }
 
+/// Letters and digits make words; anything else separates them (close to
+/// how Splunk segments text into searchable terms).
+const NOT_WORD: &str = r"[^\p{L}\p{N}]";
+
+/// A keyword as a regular expression: its text must stand as whole words
+/// in a value (`admin` matches "user admin;" but not "administrator"); a
+/// wildcard at either end lifts that end's boundary (`admin*`,
+/// `*admin*`).
 fn keyword(k: &Keyword, cx: &mut Cx) -> CFilter {
     if !cx.check_text(&k.text, k.span) {
         return CFilter::True;
     }
-    // A keyword is found anywhere in a value: implied `*` on both sides.
-    let mut t = Text::default();
-    t.push(TextPart::AnyString);
-    for p in &k.text.parts {
-        t.push(p.clone());
+    let parts = &k.text.parts;
+    let mut src = String::new();
+    if !matches!(parts.first(), Some(TextPart::AnyString)) {
+        src.push_str(&format!("(?:^|{NOT_WORD})"));
     }
-    t.push(TextPart::AnyString);
-    match Wildcard::new(&t, k.cased) {
-        Some(w) => CFilter::Keyword(w),
-        None => CFilter::True,
+    for p in parts {
+        match p {
+            TextPart::Lit(s) => src.push_str(&regex::escape(s)),
+            TextPart::AnyString => src.push_str(".*"),
+            TextPart::AnyChar => src.push('.'),
+            TextPart::Param(_) => {}
+        }
+    }
+    if !matches!(parts.last(), Some(TextPart::AnyString)) {
+        src.push_str(&format!("(?:{NOT_WORD}|$)"));
+    }
+    match regex::RegexBuilder::new(&src)
+        .case_insensitive(!k.cased)
+        .dot_matches_new_line(true)
+        .build()
+    {
+        Ok(re) => CFilter::Keyword(re),
+        Err(e) => {
+            cx.error(
+                k.span,
+                format!("cannot run this keyword: {e}"),
+                "this keyword",
+                "",
+            );
+            CFilter::True
+        }
     }
 }
 
@@ -309,10 +338,10 @@ fn pred_matches(row: &Row, field: &Field, check: &Check) -> bool {
     }
 }
 
-fn keyword_matches(row: &Row, w: &Wildcard) -> bool {
+fn keyword_matches(row: &Row, re: &regex::Regex) -> bool {
     row.all_columns().iter().any(|(_, v)| {
         v.values()
             .iter()
-            .any(|x| x.text().is_some_and(|t| w.matches(&t)))
+            .any(|x| x.text().is_some_and(|t| re.is_match(&t)))
     })
 }

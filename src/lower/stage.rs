@@ -102,8 +102,11 @@ impl Lowerer {
                     );
                 }
                 for a in &aggs.items {
-                    if let Some(alias) = &a.alias {
-                        names.define(&alias.name.path);
+                    match &a.alias {
+                        Some(alias) => names.define(&alias.name.path),
+                        // Without `as`, the column has its default name
+                        // (`count`, `dc(ip)`), which later stages may use.
+                        None => names.define(&ir::Path::parse(&a.default_name())),
                     }
                 }
                 StageKind::Stats {
