@@ -21,18 +21,34 @@ impl Lowerer {
                 Expr::Number { text } => ir::Expr::Lit(super::filter::number(&format!("-{text}"))),
                 _ => ir::Expr::Neg(Box::new(self.expr(inner, names))),
             },
-            Expr::Compare { op, lhs, rhs } => ir::Expr::Binary {
-                op: match op {
-                    CmpOp::Eq => BinOp::Eq,
-                    CmpOp::Ne => BinOp::Ne,
-                    CmpOp::Lt => BinOp::Lt,
-                    CmpOp::Le => BinOp::Le,
-                    CmpOp::Gt => BinOp::Gt,
-                    CmpOp::Ge => BinOp::Ge,
-                },
-                lhs: Box::new(self.expr(lhs, names)),
-                rhs: Box::new(self.expr(rhs, names)),
-            },
+            Expr::Compare {
+                op,
+                lhs,
+                rhs,
+                cased,
+            } => {
+                if *cased {
+                    self.error_help(
+                        codes::SEMANTIC,
+                        e.span,
+                        "`cased` is only meaningful in `search`",
+                        "remove `cased`",
+                        "comparisons in `where` and `eval` are already case-sensitive",
+                    );
+                }
+                ir::Expr::Binary {
+                    op: match op {
+                        CmpOp::Eq => BinOp::Eq,
+                        CmpOp::Ne => BinOp::Ne,
+                        CmpOp::Lt => BinOp::Lt,
+                        CmpOp::Le => BinOp::Le,
+                        CmpOp::Gt => BinOp::Gt,
+                        CmpOp::Ge => BinOp::Ge,
+                    },
+                    lhs: Box::new(self.expr(lhs, names)),
+                    rhs: Box::new(self.expr(rhs, names)),
+                }
+            }
             Expr::Arith { op, lhs, rhs } => ir::Expr::Binary {
                 op: match op {
                     ArithOp::Add => BinOp::Add,

@@ -357,6 +357,7 @@ impl Lowerer {
                     None => ir::Filter::True,
                 };
                 let stages = self.stages(&query.node.stages, &mut sub_names);
+                names.absorb(&sub_names);
                 StageKind::Join {
                     kind,
                     kind_explicit,

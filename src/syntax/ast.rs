@@ -455,6 +455,8 @@ pub enum Expr {
         lhs: Box<Node<Expr>>,
         /// Right side.
         rhs: Box<Node<Expr>>,
+        /// `cased` was written: compare text case-sensitively (filters only).
+        cased: bool,
     },
     /// `a is null` / `a is not null`.
     IsNull {

@@ -922,6 +922,7 @@ impl Builder {
                 let mut t = kids(tail);
                 let op = t.next().ok_or_else(|| internal_span(span, "compare"))?;
                 let rhs = t.next().ok_or_else(|| internal_span(span, "compare"))?;
+                let cased = t.next().is_some_and(|p| p.as_rule() == Rule::kw_cased);
                 let op = match op.as_str() {
                     "==" => CmpOp::Eq,
                     "!=" => CmpOp::Ne,
@@ -934,6 +935,7 @@ impl Builder {
                     op,
                     lhs: inner,
                     rhs: Box::new(self.expr(rhs)?),
+                    cased,
                 }
             }
             Rule::is_null => Expr::IsNull {
