@@ -1,0 +1,246 @@
+//! `vigil run`, `vigil test` and `vigil gen-events` end to end (the built
+//! binary), and every detection over perturbed synthetic events without a
+//! panic.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::root;
+use serde_json::{Value, json};
+use vigil::eval::{Event, LookupSource, Lookups, Options, prepare};
+use vigil::ir::ParamType;
+use vigil::synth::{Generator, SplitMix64};
+
+fn vigil() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    c.current_dir(root());
+    c
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vigil-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+#[test]
+fn run_prints_result_rows() {
+    let dir = temp_dir("run");
+    let events = dir.join("events.ndjson");
+    let mut lines = String::new();
+    for (i, user) in ["a", "a", "a", "b", "b", "b", "c"].iter().enumerate() {
+        lines.push_str(
+            &json!({
+                "date": format!("2025-07-11T10:0{i}:00.000Z"),
+                "type": "ferrt",
+                "description": "Unsuccessful Refresh Token exchange, reused refresh token detected",
+                "user_id": format!("auth0|{user}"),
+                "log_id": format!("{i}"),
+            })
+            .to_string(),
+        );
+        lines.push('\n');
+    }
+    std::fs::write(&events, lines).expect("write");
+    let out = vigil()
+        .args(["run", "detections/refresh_token_reuse.vigil", "--events"])
+        .arg(&events)
+        .args([
+            "--param",
+            "excessive_reuse_threshold=2",
+            "--param",
+            "effected_users_threshold=1",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"user_id\":\"auth0|a\",\"detected_reuse_counter\":3}\n{\"user_id\":\"auth0|b\",\"detected_reuse_counter\":3}\n"
+    );
+    let table = vigil()
+        .args([
+            "run",
+            "detections/refresh_token_reuse.vigil",
+            "--format",
+            "table",
+            "--events",
+        ])
+        .arg(&events)
+        .args([
+            "--param",
+            "excessive_reuse_threshold=2",
+            "--param",
+            "effected_users_threshold=1",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&table.stdout),
+        "user_id  detected_reuse_counter\n-------  ----------------------\nauth0|a  3\nauth0|b  3\n(2 rows)\n"
+    );
+}
+
+#[test]
+fn run_reports_bad_input_and_missing_parameters() {
+    let dir = temp_dir("bad");
+    let events = dir.join("events.ndjson");
+    std::fs::write(&events, "{\"type\":\"seccft\"}\nnot json\n").expect("write");
+    let out = vigil()
+        .args([
+            "run",
+            "detections/risk_of_copying_the_most_powerful_token.vigil",
+            "--events",
+        ])
+        .arg(&events)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("parameter `{api_explorer_client_id}` has no value"),
+        "{err}"
+    );
+
+    let out = vigil()
+        .args([
+            "run",
+            "detections/risk_of_copying_the_most_powerful_token.vigil",
+            "--param",
+            "api_explorer_client_id=x",
+            "--events",
+        ])
+        .arg(&events)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("events.ndjson:2:2"), "{err}");
+    assert!(err.contains("malformed JSON"), "{err}");
+}
+
+#[test]
+fn test_command_exit_codes_and_junit() {
+    let ok = vigil().args(["test", "detections"]).output().expect("runs");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(text.contains(" 0 failed"), "{text}");
+
+    let dir = temp_dir("junit");
+    std::fs::write(dir.join("d.vigil"), "title: \"d\"\nsearch type == \"s\"\n").expect("write");
+    std::fs::write(
+        dir.join("d.tests.yaml"),
+        "cases:\n  - name: passes\n    events: [{type: s, log_id: \"1\"}]\n    expect: {log_ids: [\"1\"]}\n  - name: \"fails <&>\"\n    events: [{type: s, log_id: \"1\"}]\n    expect: {count: 0}\n",
+    )
+    .expect("write");
+    let out = vigil()
+        .args(["test", "--format", "junit"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vigil\" tests=\"2\" failures=\"1\""), "{xml}");
+    assert!(
+        xml.contains("<testcase name=\"fails &lt;&amp;&gt;\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<failure message=\"expected 0 rows, got 1\">"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn gen_events_is_deterministic() {
+    let a = vigil()
+        .args(["gen-events", "--count", "20", "--seed", "3"])
+        .output()
+        .expect("runs");
+    let b = vigil()
+        .args(["gen-events", "--count", "20", "--seed", "3"])
+        .output()
+        .expect("runs");
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(String::from_utf8_lossy(&a.stdout).lines().count(), 20);
+}
+
+/// Replaces some values of an event with values of other JSON types.
+fn perturb(v: &mut Value, rng: &mut SplitMix64) {
+    match v {
+        Value::Object(m) => {
+            for child in m.values_mut() {
+                if rng.below(8) == 0 {
+                    *child = match rng.below(6) {
+                        0 => Value::Null,
+                        1 => json!([]),
+                        2 => json!(["x", 1, null, {"y": true}]),
+                        3 => json!(rng.next_u64() % 1000),
+                        4 => json!({"nested": "value"}),
+                        _ => json!("2025-13-45T99:99:99Z"),
+                    };
+                } else {
+                    perturb(child, rng);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| perturb(x, rng)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_detection_runs_over_perturbed_events_without_panicking() {
+    let mut generator = Generator::new(11, 1.75e9);
+    let mut rng = SplitMix64::new(12);
+    let events: Vec<Value> = (0..3000)
+        .map(|_| {
+            let mut e = generator.event();
+            perturb(&mut e, &mut rng);
+            e
+        })
+        .collect();
+    let files = vigil::load::expand_paths(&[root().join("detections")]).expect("detections");
+    for path in files {
+        let det = common::load(&path);
+        let mut params = BTreeMap::new();
+        let mut lookups = Lookups::default();
+        for p in &det.params {
+            let v = match p.ty {
+                ParamType::Number => "1",
+                ParamType::Bool => "true",
+                ParamType::String => "fuzz",
+            };
+            params.insert(p.name.clone(), v.to_string());
+        }
+        lookups.tables.insert(
+            "fuzz".into(),
+            LookupSource::Rows(vec![
+                [("ip_address".to_string(), "198.51.1.1".to_string())].into(),
+            ]),
+        );
+        let plan = prepare(
+            &det,
+            &params,
+            &Options {
+                now: 1.75e9,
+                lookups,
+            },
+        )
+        .expect("plan");
+        let rows = plan.run(events.iter().cloned().map(Event::new)).count();
+        assert!(rows <= events.len() * 10, "{}", path.display());
+    }
+}
