@@ -6,6 +6,7 @@ pub mod eval;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod package;
 pub mod profile;
 pub mod source;
 pub mod syntax;

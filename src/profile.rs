@@ -68,6 +68,7 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../profiles/splunk-auth0.yaml"),
     ),
     ("splunk-raw", include_str!("../profiles/splunk-raw.yaml")),
+    ("auth0", include_str!("../profiles/auth0.yaml")),
 ];
 
 impl Profile {

@@ -225,12 +225,24 @@ fn every_detection_runs_over_perturbed_events_without_panicking() {
             };
             params.insert(p.name.clone(), v.to_string());
         }
-        lookups.tables.insert(
-            "fuzz".into(),
-            LookupSource::Rows(vec![
-                [("ip_address".to_string(), "198.51.1.1".to_string())].into(),
-            ]),
-        );
+        // A table with every column the detection's lookups name.
+        let mut columns = BTreeMap::new();
+        for s in &det.pipeline {
+            if let vigil::ir::StageKind::Lookup {
+                inputs, outputs, ..
+            } = &s.kind
+            {
+                for f in inputs
+                    .iter()
+                    .chain(outputs.iter().flat_map(|o| o.fields.iter()))
+                {
+                    columns.insert(f.column.path.to_string(), "198.51.1.1".to_string());
+                }
+            }
+        }
+        lookups
+            .tables
+            .insert("fuzz".into(), LookupSource::Rows(vec![columns]));
         let plan = prepare(
             &det,
             &params,

@@ -1,5 +1,6 @@
 //! The `vigil` command line.
 
+mod auth0_audit;
 mod check;
 mod compile;
 mod debug;
@@ -31,6 +32,10 @@ pub enum Format {
     Text,
     /// A JSON array of {id, title, source, target, query, warnings}.
     Json,
+    /// A Splunk savedsearches.conf with one stanza per detection.
+    Savedsearches,
+    /// The HTTP request path that runs each query (auth0: `/api/v2/logs?q=...`).
+    Url,
 }
 
 /// The subcommands.
@@ -50,6 +55,13 @@ pub enum Command {
     },
     /// List the built-in profiles.
     Profiles,
+    /// Print the Management API requests that audit machine-to-machine
+    /// access to organizations (client grants).
+    Auth0Audit {
+        /// Also list the grants of this organization (`org_...`).
+        #[arg(long)]
+        organization: Option<String>,
+    },
     /// Run a detection over JSON events and print its result rows.
     Run(RunArgs),
     /// Run each detection's test cases (`<stem>.tests.yaml`).
@@ -94,6 +106,10 @@ pub struct CompileArgs {
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Use the package templates in this folder instead of the built-in ones
+    /// (same file names, e.g. splunk/savedsearches.conf.j2).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// Arguments of `check`.
@@ -201,13 +217,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Debug { stage, file } => debug::run(stage, &file),
+        Command::Auth0Audit { organization } => auth0_audit::run(organization.as_deref()),
         Command::Run(args) => run::run(&args),
         Command::Test(args) => test::run(&args),
         Command::GenEvents(args) => gen_events(&args),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
-                    println!("{:<16} {:<8} {}", p.name, p.target, p.description);
+                    report::out(&format!(
+                        "{:<16} {:<8} {}\n",
+                        p.name, p.target, p.description
+                    ));
                 }
             }
             ExitCode::SUCCESS

@@ -165,8 +165,13 @@ fn match_chars(pieces: &[Piece], text: &[char]) -> bool {
 
 /// Rewrites PCRE syntax the `regex` crate spells differently: named groups
 /// `(?<name>` become `(?P<name>` (look-behind `(?<=`/`(?<!` is left alone so
-/// that the crate reports it).
+/// that the crate reports it), and a `{` that opens no quantifier, which
+/// PCRE reads as a literal brace, is escaped.
 pub fn pcre_to_rust(src: &str) -> String {
+    named_groups_to_rust(&crate::lower::regex::literal_braces_escaped(src))
+}
+
+fn named_groups_to_rust(src: &str) -> String {
     let mut out = String::with_capacity(src.len() + 4);
     let b = src.as_bytes();
     let mut i = 0;
@@ -309,6 +314,7 @@ mod tests {
         assert_eq!(pcre_to_rust(r"/(?<factor>[^/]+)$"), r"/(?P<factor>[^/]+)$");
         assert_eq!(pcre_to_rust(r"(?<=a)b"), r"(?<=a)b");
         assert_eq!(pcre_to_rust(r"\(?<x>"), r"\(?<x>");
+        assert_eq!(pcre_to_rust(r"{{(?<v>[^}]+?)}}"), r"\{\{(?P<v>[^}]+?)}}");
     }
 
     #[test]

@@ -27,15 +27,7 @@ impl Lowerer {
                 rhs,
                 cased,
             } => {
-                if *cased {
-                    self.error_help(
-                        codes::SEMANTIC,
-                        e.span,
-                        "`cased` is only meaningful in `search`",
-                        "remove `cased`",
-                        "comparisons in `where` and `eval` are already case-sensitive",
-                    );
-                }
+                self.no_cased(*cased, e);
                 ir::Expr::Binary {
                     op: match op {
                         CmpOp::Eq => BinOp::Eq,
@@ -64,14 +56,18 @@ impl Lowerer {
                 inner,
                 list,
                 negated,
-            } => ir::Expr::In {
-                expr: Box::new(self.expr(inner, names)),
-                list: List {
-                    items: list.items.iter().map(|x| self.expr(x, names)).collect(),
-                    seps: seps_of(list),
-                },
-                negated: *negated,
-            },
+                cased,
+            } => {
+                self.no_cased(*cased, e);
+                ir::Expr::In {
+                    expr: Box::new(self.expr(inner, names)),
+                    list: List {
+                        items: list.items.iter().map(|x| self.expr(x, names)).collect(),
+                        seps: seps_of(list),
+                    },
+                    negated: *negated,
+                }
+            }
             Expr::IsNull { inner, negated } => ir::Expr::Call {
                 func: if *negated {
                     Func::IsNotNull
@@ -128,6 +124,19 @@ impl Lowerer {
             Expr::Str { .. } | Expr::Number { .. } | Expr::Bool { .. } | Expr::Null => {
                 ir::Expr::Lit(self.literal_value(e).unwrap_or(Value::Null))
             }
+        }
+    }
+
+    /// `cased` only has a meaning in filters.
+    fn no_cased(&mut self, cased: bool, e: &Node<Expr>) {
+        if cased {
+            self.error_help(
+                codes::SEMANTIC,
+                e.span,
+                "`cased` is only meaningful in `search`",
+                "remove `cased`",
+                "comparisons in `where` and `eval` are already case-sensitive",
+            );
         }
     }
 

@@ -35,6 +35,7 @@ impl Lowerer {
                 inner,
                 list,
                 negated,
+                cased,
             } => {
                 let Some(field) = self.filter_field(inner, names) else {
                     return Filter::True;
@@ -44,7 +45,7 @@ impl Lowerer {
                     field,
                     Test::In {
                         values,
-                        cased: false,
+                        cased: *cased,
                     },
                     e,
                 );
@@ -178,7 +179,7 @@ impl Lowerer {
         if cased && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
             self.error(
                 whole.span,
-                "`cased` applies to `==` and `!=` only",
+                "`cased` applies to `==`, `!=`, `in` and text tests",
                 "remove `cased`",
             );
         }

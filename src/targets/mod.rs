@@ -7,6 +7,7 @@
 //! dropped logic: [`gate_pipeline`] applies that rule to pipeline stages for
 //! every target the same way.
 
+pub mod auth0;
 pub mod splunk;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ use crate::profile::Profile;
 pub enum Target {
     /// Splunk SPL.
     Splunk,
+    /// Auth0 tenant log search (Lucene syntax, `GET /api/v2/logs?q=`).
+    Auth0,
 }
 
 impl Target {
@@ -30,6 +33,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Splunk => "splunk",
+            Target::Auth0 => "auth0",
         }
     }
 
@@ -37,6 +41,7 @@ impl Target {
     pub fn default_profile(self) -> &'static str {
         match self {
             Target::Splunk => "splunk-auth0",
+            Target::Auth0 => "auth0",
         }
     }
 
@@ -44,6 +49,7 @@ impl Target {
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             Target::Splunk => &splunk::Splunk,
+            Target::Auth0 => &auth0::Auth0,
         }
     }
 }
@@ -84,6 +90,12 @@ pub trait Backend: Sync {
     /// Whether the target has a single-character wildcard in patterns.
     fn has_single_char_wildcard(&self) -> bool {
         false
+    }
+
+    /// The HTTP request path that runs `query`, for targets searched through
+    /// an API (`--format url`); `None` for the others.
+    fn request_path(&self, _query: &str) -> Option<String> {
+        None
     }
 
     /// Compiles a detection (parameters already substituted).

@@ -194,7 +194,7 @@ impl Lookup {
         let mut column = |f: &LookupField| {
             let name = f.column.path.render("[]");
             let i = table.header.iter().position(|h| *h == name);
-            if i.is_none() {
+            if i.is_none() && !missing.contains(&name) {
                 missing.push(name);
             }
             i
