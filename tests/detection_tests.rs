@@ -209,6 +209,445 @@ const MUTATIONS: &[Mutation] = &[
         stem: "use_of_auth0_tenant_name_url",
         edits: &[("search type in (", "search type not in (")],
     },
+    // The catalog rules ported after the first eleven, and the M2M detections.
+    Mutation {
+        stem: "attack_protection_features_turned_off",
+        edits: &[("type == \"sapi\"", "type == \"sapi-mutated\"")],
+    },
+    Mutation {
+        stem: "attack_protection_features_turned_off",
+        edits: &[("| sort -timestamp", "| sort +timestamp")],
+    },
+    Mutation {
+        stem: "attack_protection_features_turned_off",
+        edits: &[
+            ("   and description in (", "   or description in ("),
+            (
+                "description == \"Update Brute-force settings\", \"Brute-force\")",
+                "true, \"Brute-force\")",
+            ),
+        ],
+    },
+    Mutation {
+        stem: "bot_detection_turned_off",
+        edits: &[(
+            "\"Create or update the anomaly detection captcha\"",
+            "\"Update tenant settings\"",
+        )],
+    },
+    Mutation {
+        stem: "bot_detection_turned_off",
+        edits: &[(
+            "'pwd_login_signup' == \"off\"",
+            "'pwd_login_signup' != \"off\"",
+        )],
+    },
+    Mutation {
+        stem: "bot_detection_turned_off",
+        edits: &[(
+            "details.response.statusCode == 200",
+            "details.response.statusCode != 200",
+        )],
+    },
+    Mutation {
+        stem: "brute_force_critical_settings_manipulated",
+        edits: &[("type == \"sapi\"", "type == \"s\"")],
+    },
+    Mutation {
+        stem: "brute_force_critical_settings_manipulated",
+        edits: &[("| sort -timestamp", "| sort +timestamp")],
+    },
+    Mutation {
+        stem: "client_with_overpermissive_granted_scopes",
+        edits: &[("type == \"sapi\"", "type == \"s\"")],
+    },
+    Mutation {
+        stem: "client_with_overpermissive_granted_scopes",
+        edits: &[(
+            "type == \"sapi\" and not client_id == {global_client_id}",
+            "type == \"sapi\"",
+        )],
+    },
+    Mutation {
+        stem: "client_with_overpermissive_granted_scopes",
+        edits: &[(
+            "| where not match(accessible_scopes, replace(excluded_scopes, \",\", \"|\"))\n",
+            "",
+        )],
+    },
+    Mutation {
+        stem: "credential_stuffing_signals",
+        edits: &[(
+            "where cnt_events_per_ip > {",
+            "where cnt_events_per_ip > 10 + {",
+        )],
+    },
+    Mutation {
+        stem: "credential_stuffing_signals",
+        edits: &[(
+            "where cnt_events_per_ip > {",
+            "where cnt_events_per_ip >= {",
+        )],
+    },
+    Mutation {
+        stem: "credential_stuffing_signals",
+        edits: &[(
+            "search tenant_name == \"{your-tenant-name}\"",
+            "search tenant_name exists",
+        )],
+    },
+    Mutation {
+        stem: "cross_origin_authentication_enabled",
+        edits: &[(
+            "cross_origin_authentication == true",
+            "cross_origin_authentication == false",
+        )],
+    },
+    Mutation {
+        stem: "cross_origin_authentication_enabled",
+        edits: &[(" and details.response.statusCode == 200", "")],
+    },
+    Mutation {
+        stem: "grant_mgn_api_scopes",
+        edits: &[(
+            "description == \"Update client grant\"",
+            "description == \"Update client grants\"",
+        )],
+    },
+    Mutation {
+        stem: "grant_mgn_api_scopes",
+        edits: &[(
+            "   and not details.response.body.client_id in ({trusted-client_id-1}, {trusted-client_id-2})\n",
+            "",
+        )],
+    },
+    Mutation {
+        stem: "grant_mgn_api_scopes",
+        edits: &[(
+            "   and details.response.body.audience == \"https://{your-tenant-domain}/api/v2/\"\n",
+            "",
+        )],
+    },
+    Mutation {
+        stem: "insecure_grants_enabled_for_applications",
+        edits: &[(
+            "where allowed_grants in (\"implicit\", \"password\")",
+            "where allowed_grants in (\"hybrid\")",
+        )],
+    },
+    Mutation {
+        stem: "insecure_grants_enabled_for_applications",
+        edits: &[("| sort -timestamp", "| sort +timestamp")],
+    },
+    Mutation {
+        stem: "insecure_grants_enabled_for_applications",
+        edits: &[("\n   and details.response.statusCode == 200", "")],
+    },
+    Mutation {
+        stem: "liquidjs_xss_vulnerability",
+        edits: &[(
+            "description == \"Update tenant settings\"",
+            "description == \"Update tenant\"",
+        )],
+    },
+    Mutation {
+        stem: "liquidjs_xss_vulnerability",
+        edits: &[("| where vulnerable_variables is not null\n", "")],
+    },
+    Mutation {
+        stem: "logins_from_suspicious_tls_fingerprints",
+        edits: &[(
+            "search type in (\"s\", \"scoa\")",
+            "search type in (\"scoa\")",
+        )],
+    },
+    Mutation {
+        stem: "logins_from_suspicious_tls_fingerprints",
+        edits: &[(
+            "where cnt_events_per_ip > {",
+            "where cnt_events_per_ip >= {",
+        )],
+    },
+    Mutation {
+        stem: "logins_from_suspicious_tls_fingerprints",
+        edits: &[(
+            "search tenant_name == \"{your-tenant-name}\"",
+            "search tenant_name exists",
+        )],
+    },
+    Mutation {
+        stem: "logins_or_signups_from_suspicious_ips",
+        edits: &[(
+            "(match(event_types, \"ss\") or match(event_types, \"s\"))",
+            "match(event_types, \"^x$\")",
+        )],
+    },
+    Mutation {
+        stem: "logins_or_signups_from_suspicious_ips",
+        edits: &[(
+            "| where (match(event_types, \"reset_pwd_leak\")",
+            "| where (true or match(event_types, \"reset_pwd_leak\")",
+        )],
+    },
+    Mutation {
+        stem: "logins_or_signups_from_suspicious_ips",
+        edits: &[
+            (
+                "details.requiresVerification == true",
+                "details.requiresVerification == false",
+            ),
+            (
+                "\n    and (match(event_types, \"ss\") or match(event_types, \"s\"))",
+                "",
+            ),
+        ],
+    },
+    Mutation {
+        stem: "m2m_org_first_token_for_client",
+        edits: &[("where first_seen > now()", "where first_seen < now()")],
+    },
+    Mutation {
+        stem: "m2m_org_first_token_for_client",
+        edits: &[
+            (" and organization_id startswith \"org_\"", ""),
+            (
+                "by client_id, client_name, organization_id",
+                "by client_id, client_name",
+            ),
+        ],
+    },
+    Mutation {
+        stem: "m2m_org_token_audit",
+        edits: &[(
+            "| sort organization_id, -tokens_issued",
+            "| sort organization_id, tokens_issued",
+        )],
+    },
+    Mutation {
+        stem: "m2m_org_token_audit",
+        edits: &[
+            (" and organization_id startswith \"org_\"", ""),
+            (
+                "by organization_id, organization_name,",
+                "by organization_name,",
+            ),
+        ],
+    },
+    Mutation {
+        stem: "m2m_org_token_for_unlisted_client",
+        edits: &[(
+            "| where allowlisted_client_id is null",
+            "| where allowlisted_client_id is not null",
+        )],
+    },
+    Mutation {
+        stem: "m2m_org_token_for_unlisted_client",
+        edits: &[(" and organization_id startswith \"org_\"", "")],
+    },
+    Mutation {
+        stem: "many_failed_authorization_requests",
+        edits: &[(
+            "| where count > {threshold}",
+            "| where count > 10 + {threshold}",
+        )],
+    },
+    Mutation {
+        stem: "many_failed_authorization_requests",
+        edits: &[(
+            "| where count > {threshold}",
+            "| where count >= {threshold}",
+        )],
+    },
+    Mutation {
+        stem: "many_failed_authorization_requests",
+        edits: &[
+            (
+                "\"The redirect_uri parameter is not valid*\")",
+                "\"The redirect_uri parameter is not valid*\", \"*password*\")",
+            ),
+            (
+                "r\"Unknown client: (?<malformed_client>.*)\"",
+                "r\"(?<malformed_client>Wrong.*)\"",
+            ),
+            ("| where count > {threshold}", "| where count > 0"),
+        ],
+    },
+    Mutation {
+        stem: "many_unverified_accounts_created",
+        edits: &[(
+            "where cnt_events_per_user == 1",
+            "where cnt_events_per_user == 2",
+        )],
+    },
+    Mutation {
+        stem: "many_unverified_accounts_created",
+        edits: &[("min_elapsed_time > {", "min_elapsed_time < {")],
+    },
+    Mutation {
+        stem: "mfa_donwgrade_risk_assessment_disabled",
+        edits: &[(
+            "AfterAuthentication == false",
+            "AfterAuthentication == true",
+        )],
+    },
+    Mutation {
+        stem: "mfa_donwgrade_risk_assessment_disabled",
+        edits: &[("\n   and details.response.statusCode == 200", "")],
+    },
+    Mutation {
+        stem: "mfa_downgrade_disable_mfa_policies",
+        edits: &[("| where not match(mfa_mode,", "| where match(mfa_mode,")],
+    },
+    Mutation {
+        stem: "mfa_downgrade_disable_mfa_policies",
+        edits: &[(
+            "| where not match(mfa_mode, r\"^(all-applications|confidence-score)$\")\n",
+            "",
+        )],
+    },
+    Mutation {
+        stem: "multiple_phone_numbers_are_registered_as_mfa",
+        edits: &[("where users_count > 1", "where users_count > 2")],
+    },
+    Mutation {
+        stem: "multiple_phone_numbers_are_registered_as_mfa",
+        edits: &[(
+            "stats dc(user_id) as users_count",
+            "stats count(user_id) as users_count",
+        )],
+    },
+    Mutation {
+        stem: "multiple_phone_numbers_are_registered_as_mfa",
+        edits: &[(
+            "description == \"Guardian - Enrollment complete (sms)\"",
+            "description startswith \"Guardian - Enrollment complete\"",
+        )],
+    },
+    Mutation {
+        stem: "refresh_token_from_multiple_user_agent",
+        edits: &[("where ua_count > {", "where ua_count > 10 + {")],
+    },
+    Mutation {
+        stem: "refresh_token_from_multiple_user_agent",
+        edits: &[("where ua_count > {", "where ua_count >= {")],
+    },
+    Mutation {
+        stem: "refresh_token_from_multiple_user_agent",
+        edits: &[(
+            "type in (\"seacft\", \"sertft\")",
+            "type in (\"seacft\", \"sertft\", \"fertft\")",
+        )],
+    },
+    Mutation {
+        stem: "refresh_token_from_too_many_locations",
+        edits: &[("where rt_ip_count > {", "where rt_ip_count > 10 + {")],
+    },
+    Mutation {
+        stem: "refresh_token_from_too_many_locations",
+        edits: &[("where rt_ip_count > {", "where rt_ip_count >= {")],
+    },
+    Mutation {
+        stem: "refresh_token_from_too_many_locations",
+        edits: &[(
+            "type in (\"seacft\", \"sertft\")",
+            "type in (\"seacft\", \"sertft\", \"s\")",
+        )],
+    },
+    Mutation {
+        stem: "risk_for_mfa_push_fatigue",
+        edits: &[(
+            "count_pushes_per_user > {",
+            "count_pushes_per_user > 10 + {",
+        )],
+    },
+    Mutation {
+        stem: "risk_for_mfa_push_fatigue",
+        edits: &[("window_duration_mins <= {", "window_duration_mins >= {")],
+    },
+    Mutation {
+        stem: "risk_for_mfa_push_fatigue",
+        edits: &[(
+            "search tenant_name == \"{your_tenant_name}\"",
+            "search tenant_name exists",
+        )],
+    },
+    Mutation {
+        stem: "risk_of_signup_fraud_by_disposable_domains",
+        edits: &[("where user_count > {", "where user_count > 10 + {")],
+    },
+    Mutation {
+        stem: "risk_of_signup_fraud_by_disposable_domains",
+        edits: &[("span=1h", "span=1d")],
+    },
+    Mutation {
+        stem: "risk_of_signup_fraud_by_disposable_domains",
+        edits: &[(
+            "\"@mohmal.com\")",
+            "\"@mohmal.com\", \"@acme.example\", \"@example.org\")",
+        )],
+    },
+    Mutation {
+        stem: "risk_of_signup_fraud_by_volume",
+        edits: &[(
+            "where per_ip_count_fs >= {",
+            "where per_ip_count_fs >= 10 + {",
+        )],
+    },
+    Mutation {
+        stem: "risk_of_signup_fraud_by_volume",
+        edits: &[("span=1h", "span=1d")],
+    },
+    Mutation {
+        stem: "risk_of_signup_fraud_by_volume",
+        edits: &[
+            (
+                "type in (\"fs\", \"ss\", \"signup_pwd_leak\")",
+                "type in (\"fs\", \"ss\", \"signup_pwd_leak\", \"f\")",
+            ),
+            (
+                "eventstats count(type == \"fs\")",
+                "eventstats count(type == \"f\")",
+            ),
+            ("stats count(type == \"fs\")", "stats count(type == \"f\")"),
+        ],
+    },
+    Mutation {
+        stem: "risk_of_tenant_takeover",
+        edits: &[("if(delete_event_count > 1,", "if(delete_event_count > 5,")],
+    },
+    Mutation {
+        stem: "risk_of_tenant_takeover",
+        edits: &[("if(delete_event_count > 1,", "if(delete_event_count > 0,")],
+    },
+    Mutation {
+        stem: "risk_of_tenant_takeover",
+        edits: &[
+            (
+                "and has_personal_invited_email == \"true\"",
+                "and has_personal_invited_email == \"false\"",
+            ),
+            ("window_duration_mins <= 10", "window_duration_mins <= 60"),
+            (
+                "and deleting_among_invited == \"false\"",
+                "and deleting_among_invited == \"true\"",
+            ),
+        ],
+    },
+    Mutation {
+        stem: "same_guardian_app_is_registered_for_mfa_in_multiple_users",
+        edits: &[("where users_count > 1", "where users_count > 2")],
+    },
+    Mutation {
+        stem: "same_guardian_app_is_registered_for_mfa_in_multiple_users",
+        edits: &[("where users_count > 1", "where users_count > 0")],
+    },
+    Mutation {
+        stem: "same_guardian_app_is_registered_for_mfa_in_multiple_users",
+        edits: &[(
+            "description == \"Guardian - Enrollment complete\"",
+            "description startswith \"Guardian - Enrollment complete\"",
+        )],
+    },
 ];
 
 /// A fresh temporary directory.

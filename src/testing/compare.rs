@@ -26,13 +26,20 @@ pub fn same_value(expected: &Value, actual: &Value) -> bool {
         (Value::Array(_), _) | (_, Value::Array(_)) => false,
         (e, a) => match (text(e), text(a)) {
             (Some(x), Some(y)) if x == y => true,
-            (Some(x), Some(y)) => match (instant(&x), instant(&y)) {
-                (Some(p), Some(q)) => (p - q).abs() < 1e-6,
-                _ => match (parse_number(&x), parse_number(&y)) {
-                    (Some(p), Some(q)) => p == q,
-                    _ => false,
-                },
-            },
+            (Some(x), Some(y)) => {
+                // A time: ISO text on either side, the other ISO text or
+                // epoch seconds.
+                let time = |s: &str, other: &str| {
+                    instant(s).or_else(|| instant(other).and(parse_number(s)))
+                };
+                match (time(&x, &y), time(&y, &x)) {
+                    (Some(p), Some(q)) => (p - q).abs() < 1e-6,
+                    _ => match (parse_number(&x), parse_number(&y)) {
+                        (Some(p), Some(q)) => p == q,
+                        _ => false,
+                    },
+                }
+            }
             _ => false,
         },
     }
@@ -177,6 +184,14 @@ mod tests {
         assert!(same_value(
             &json!("2025-07-11T09:00:00Z"),
             &json!("2025-07-11T09:00:00.000Z")
+        ));
+        assert!(same_value(
+            &json!("2025-07-11T09:00:00Z"),
+            &json!(1752224400)
+        ));
+        assert!(!same_value(
+            &json!("2025-07-11T09:00:00Z"),
+            &json!(1752224401)
         ));
         assert!(!same_value(&json!("a"), &json!("A")));
         assert!(!same_value(&json!(["a", "b"]), &json!(["b", "a"])));
