@@ -162,6 +162,10 @@ pub struct RunArgs {
     /// Never draw the progress line.
     #[arg(long)]
     pub no_progress: bool,
+    /// Parse every event, even those the filter's words rule out (so that
+    /// every malformed event is reported).
+    #[arg(long)]
+    pub no_prefilter: bool,
 }
 
 /// Output formats of `test`.

@@ -104,7 +104,12 @@ fn lookups(raw: &[String], detection: &Path) -> Result<Lookups, String> {
 fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, Vec<Diagnostic>) {
     let sink: Sink = Rc::default();
     let started = Instant::now();
-    let mut reader = EventReader::new(args.events.clone(), sink.clone(), !args.no_progress);
+    let mut reader = EventReader::new(args.events.clone(), sink.clone(), !args.no_progress)
+        .with_prefilter(if args.no_prefilter {
+            None
+        } else {
+            plan.prefilter()
+        });
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut table: Vec<Pairs> = Vec::new();
@@ -138,12 +143,12 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, V
     if let Err(e) = out.flush() {
         write_failed |= e.kind() != ErrorKind::BrokenPipe;
     }
-    let events = reader.events;
+    let (events, skipped) = (reader.events, reader.skipped);
     drop(reader);
     if args.summary {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
-            "{}: {events} events in {secs:.2} s ({:.0} events/s), {rows} result rows",
+            "{}: {events} events ({skipped} skipped unparsed) in {secs:.2} s ({:.0} events/s), {rows} result rows",
             det.display_id(),
             events as f64 / secs.max(1e-9)
         );

@@ -338,6 +338,67 @@ fn pred_matches(row: &Row, field: &Field, check: &Check) -> bool {
     }
 }
 
+/// Words of which an event's raw text must contain one (ignoring ASCII
+/// case) for the filter to hold, when the filter implies such a set: the
+/// value of a text equality, of every `in` item, the longest literal of each
+/// wildcard pattern. `None` when no set is implied. A conjunction takes its
+/// most selective member's set (longest shortest word); a disjunction the
+/// union of its members' sets.
+pub(crate) fn required_words(f: &CFilter) -> Option<Vec<String>> {
+    // A word must appear verbatim in the raw JSON of a matching event: not
+    // JSON syntax (an object's text is its compact JSON, spaced otherwise in
+    // the raw event) and not a number (`1e2` is the value 100).
+    let ascii = |w: &str| {
+        w.is_ascii()
+            && !w.is_empty()
+            && !w.contains(['"', '{', '}', '[', ']', ':', ','])
+            && parse_number(w).is_none()
+    };
+    match f {
+        CFilter::True | CFilter::Not(_) | CFilter::Keyword(_) => None,
+        CFilter::And(items) => items
+            .iter()
+            .filter_map(required_words)
+            .max_by_key(|ws| ws.iter().map(String::len).min().unwrap_or(0)),
+        CFilter::Or(items) => {
+            let mut all = Vec::new();
+            for x in items {
+                all.extend(required_words(x)?);
+            }
+            Some(all)
+        }
+        CFilter::Pred(field, check) => {
+            if !field.is_plain_event_field() {
+                return None;
+            }
+            let words: Vec<String> = match &check.0 {
+                Check::Eq(n) if n.num.is_none() => vec![n.text.clone()],
+                Check::In(ns) if ns.iter().all(|n| n.num.is_none()) => {
+                    ns.iter().map(|n| n.text.clone()).collect()
+                }
+                Check::Like {
+                    patterns,
+                    all: false,
+                } => patterns
+                    .iter()
+                    .map(|w| w.longest_literal().map(str::to_string))
+                    .collect::<Option<_>>()?,
+                _ => return None,
+            };
+            words.iter().all(|w| ascii(w)).then_some(words)
+        }
+    }
+}
+
+/// The word sets of a conjunction's members (each must be satisfied), or
+/// the filter's own set.
+pub(crate) fn required_word_sets(f: &CFilter) -> Vec<Vec<String>> {
+    match f {
+        CFilter::And(items) => items.iter().flat_map(required_word_sets).collect(),
+        other => required_words(other).into_iter().collect(),
+    }
+}
+
 fn keyword_matches(row: &Row, re: &regex::Regex) -> bool {
     row.all_columns().iter().any(|(_, v)| {
         v.values()

@@ -18,6 +18,7 @@ mod funcs;
 pub mod input;
 pub mod output;
 mod pattern;
+pub mod prefilter;
 pub mod row;
 mod stages;
 pub mod time;
@@ -75,6 +76,16 @@ impl Plan {
     /// matching events).
     pub fn is_filter_only(&self) -> bool {
         self.pipeline.is_empty()
+    }
+
+    /// A check on raw event text that rejects events the filter cannot
+    /// match, so they need not be parsed (none when the filter implies no
+    /// selective words, or when a `join` needs every event).
+    pub fn prefilter(&self) -> Option<prefilter::Prefilter> {
+        if self.pipeline.needs_events() {
+            return None;
+        }
+        prefilter::Prefilter::new(&self.filter)
     }
 
     /// True if an event passes the filter.

@@ -57,6 +57,17 @@ impl Wildcard {
         })
     }
 
+    /// The longest literal run of the pattern (a matching text contains it).
+    pub fn longest_literal(&self) -> Option<&str> {
+        self.pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Lit(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .max_by_key(|s| s.len())
+    }
+
     /// True if the whole of `text` matches.
     pub fn matches(&self, text: &str) -> bool {
         let folded;

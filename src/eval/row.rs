@@ -81,6 +81,12 @@ impl Field {
         }
     }
 
+    /// True for a field read from the event's JSON as written (not a
+    /// column, not `timestamp` or `_raw`): its text appears in the raw event.
+    pub fn is_plain_event_field(&self) -> bool {
+        !self.key.local && self.special == Special::None
+    }
+
     /// A pipeline column by name.
     pub fn local(name: &str) -> Field {
         Field::new(&FieldRef::local(name))

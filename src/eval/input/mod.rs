@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::event::Event;
+use super::prefilter::Prefilter;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::{SourceFile, Span};
 pub use progress::Progress;
@@ -37,8 +38,11 @@ pub struct EventReader {
     sink: Sink,
     dropped: usize,
     progress: Option<Progress>,
-    /// Events read so far.
+    prefilter: Option<Prefilter>,
+    /// Events read so far (parsed or skipped).
     pub events: u64,
+    /// Events skipped unparsed because the prefilter ruled them out.
+    pub skipped: u64,
 }
 
 impl EventReader {
@@ -53,8 +57,17 @@ impl EventReader {
             sink,
             dropped: 0,
             progress,
+            prefilter: None,
             events: 0,
+            skipped: 0,
         }
+    }
+
+    /// Skips, without parsing, events the prefilter rules out. A malformed
+    /// event among them is not reported.
+    pub fn with_prefilter(mut self, prefilter: Option<Prefilter>) -> EventReader {
+        self.prefilter = prefilter;
+        self
     }
 
     fn report(&mut self, d: Diagnostic) {
@@ -184,11 +197,20 @@ impl Iterator for EventReader {
                     text,
                 })) => self.malformed(&name, line, 1, &text, message),
                 Some(Ok(chunk)) => {
+                    if let Some(p) = &mut self.progress {
+                        p.tick(self.events + 1);
+                    }
+                    if self
+                        .prefilter
+                        .as_ref()
+                        .is_some_and(|p| !p.may_match(&chunk.bytes))
+                    {
+                        self.events += 1;
+                        self.skipped += 1;
+                        continue;
+                    }
                     if let Some(e) = self.parse(&name, chunk) {
                         self.events += 1;
-                        if let Some(p) = &mut self.progress {
-                            p.tick(self.events);
-                        }
                         return Some(e);
                     }
                 }

@@ -7,6 +7,7 @@
 //! events in; a pipeline without such a stage keeps input order and never
 //! holds more than one event at a time (plus its groups, for `stats`).
 
+mod aggregate;
 mod columns;
 mod extract;
 mod join;

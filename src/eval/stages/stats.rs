@@ -7,8 +7,10 @@
 //! `eventstats` adds the aggregates to every row instead.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
+use super::aggregate::State;
 use super::{Rows, RunCx};
 use crate::eval::compile::Cx;
 use crate::eval::expr::{CExpr, Env};
@@ -37,6 +39,9 @@ pub struct Stats {
     event: bool,
     aggs: Vec<Agg>,
     by: Vec<Field>,
+    /// The event time, read only when an aggregate needs it.
+    time: Field,
+    needs_time: bool,
 }
 
 /// A group's identity: its `by` values, ordered as `sort` orders them
@@ -70,26 +75,13 @@ impl PartialEq for GroupKey {
 
 impl Eq for GroupKey {}
 
-/// The running state of one aggregate in one group.
-#[derive(Debug, Default)]
-struct State {
-    count: u64,
-    sum: f64,
-    all_int: bool,
-    int_sum: Option<i64>,
-    nums: Vec<f64>,
-    distinct: BTreeMap<String, Val>,
-    list: Vec<Val>,
-    num_min: Option<f64>,
-    num_max: Option<f64>,
-    text_min: Option<String>,
-    text_max: Option<String>,
-    timed: Option<(f64, Val)>,
-    first: Option<Val>,
-    last: Option<Val>,
-    // Welford's running mean and squared deviations, for stdev.
-    mean: f64,
-    m2: f64,
+impl Hash for GroupKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Equal keys have equal texts (the order breaks ties by text).
+        for v in &self.0 {
+            v.text().hash(state);
+        }
+    }
 }
 
 impl Stats {
@@ -100,7 +92,7 @@ impl Stats {
         cx: &mut Cx,
         span: Span,
     ) -> Stats {
-        let aggs = aggregates
+        let aggs: Vec<Agg> = aggregates
             .iter()
             .map(|a| Agg {
                 func: a.func,
@@ -115,10 +107,15 @@ impl Stats {
                 },
             })
             .collect();
+        let needs_time = aggs
+            .iter()
+            .any(|a: &Agg| matches!(a.func, AggFunc::Earliest | AggFunc::Latest));
         Stats {
             event,
             aggs,
             by: by.iter().map(Field::new).collect(),
+            time: Field::timestamp(),
+            needs_time,
         }
     }
 
@@ -136,34 +133,47 @@ impl Stats {
 
     /// The groups a row belongs to (none if a `by` field has no value).
     fn keys_of(&self, row: &Row) -> Vec<GroupKey> {
-        let mut keys = vec![Vec::new()];
+        let mut keys: Vec<Vec<Val>> = vec![Vec::with_capacity(self.by.len())];
         for f in &self.by {
             let Some(v) = row.get(f) else {
                 return Vec::new();
             };
-            let vals = v.values();
-            let mut next = Vec::with_capacity(keys.len() * vals.len());
-            for k in &keys {
-                for x in vals {
-                    let mut k2: Vec<Val> = k.clone();
-                    k2.push(x.clone());
-                    next.push(k2);
+            if let Val::Multi(vals) = v {
+                let mut next = Vec::with_capacity(keys.len() * vals.len());
+                for k in &keys {
+                    for x in &vals {
+                        let mut k2 = k.clone();
+                        k2.push(x.clone());
+                        next.push(k2);
+                    }
+                }
+                keys = next;
+            } else {
+                // The common case: one value, no copies of the key so far.
+                for k in &mut keys {
+                    k.push(v.clone());
                 }
             }
-            keys = next;
         }
         keys.into_iter().map(GroupKey).collect()
     }
 
     fn feed(&self, states: &mut [State], row: &Row, now: f64) {
-        let time = row.get(&Field::timestamp()).and_then(|v| v.number());
+        let time = if self.needs_time {
+            row.get(&self.time).and_then(|v| v.number())
+        } else {
+            None
+        };
         for (agg, st) in self.aggs.iter().zip(states.iter_mut()) {
-            let vals: Vec<Val> = match &agg.arg {
-                Arg::Rows => {
-                    st.count += 1;
-                    continue;
+            match &agg.arg {
+                Arg::Rows => st.count_row(),
+                Arg::Field(f) => {
+                    if let Some(v) = row.get(f) {
+                        for x in v.values().iter().filter(|x| !x.is_null()) {
+                            st.add(agg.func, x, time);
+                        }
+                    }
                 }
-                Arg::Field(f) => row.get(f).map(|v| v.values().to_vec()).unwrap_or_default(),
                 Arg::Expr(e) => {
                     let env = Env {
                         row,
@@ -172,28 +182,21 @@ impl Stats {
                     };
                     if agg.func == AggFunc::Count {
                         if e.holds(&env) {
-                            st.count += 1;
+                            st.count_row();
                         }
                         continue;
                     }
-                    e.eval(&env).values().to_vec()
+                    let v = e.eval(&env);
+                    for x in v.values().iter().filter(|x| !x.is_null()) {
+                        st.add(agg.func, x, time);
+                    }
                 }
-            };
-            for v in vals.into_iter().filter(|v| !v.is_null()) {
-                st.add(agg.func, v, time);
             }
         }
     }
 
     fn new_states(&self) -> Vec<State> {
-        self.aggs
-            .iter()
-            .map(|_| State {
-                all_int: true,
-                int_sum: Some(0),
-                ..State::default()
-            })
-            .collect()
+        self.aggs.iter().map(|a| State::new(a.func)).collect()
     }
 
     fn results(&self, states: &[State]) -> Vec<(Key, Val)> {
@@ -207,15 +210,19 @@ impl Stats {
             .collect()
     }
 
-    fn groups(&self, rows: impl Iterator<Item = Row>, now: f64) -> BTreeMap<GroupKey, Vec<State>> {
-        let mut groups: BTreeMap<GroupKey, Vec<State>> = BTreeMap::new();
+    /// The groups, in `by` order. Rows are hashed into groups as they come
+    /// (a hash lookup per row), and sorted once at the end.
+    fn groups(&self, rows: impl Iterator<Item = Row>, now: f64) -> Vec<(GroupKey, Vec<State>)> {
+        let mut groups: HashMap<GroupKey, Vec<State>> = HashMap::new();
         for row in rows {
             for key in self.keys_of(&row) {
                 let states = groups.entry(key).or_insert_with(|| self.new_states());
                 self.feed(states, &row, now);
             }
         }
-        groups
+        let mut out: Vec<(GroupKey, Vec<State>)> = groups.into_iter().collect();
+        out.sort_by(|(a, _), (b, _)| a.cmp(b));
+        out
     }
 
     pub fn apply<'a>(&'a self, rows: Rows<'a>, cx: &RunCx) -> Rows<'a> {
@@ -224,7 +231,7 @@ impl Stats {
         }
         let mut groups = self.groups(rows, cx.now);
         if self.by.is_empty() && groups.is_empty() {
-            groups.insert(GroupKey(Vec::new()), self.new_states());
+            groups.push((GroupKey(Vec::new()), self.new_states()));
         }
         let out: Vec<Row> = groups
             .into_iter()
@@ -245,9 +252,12 @@ impl Stats {
     fn apply_event<'a>(&'a self, rows: Rows<'a>, cx: &RunCx) -> Rows<'a> {
         let rows: Vec<Row> = rows.collect();
         let groups = self.groups(rows.iter().cloned(), cx.now);
-        let results: BTreeMap<GroupKey, Vec<(Key, Val)>> = groups
+        let results: HashMap<GroupKey, Vec<(Key, Val)>> = groups
             .into_iter()
-            .map(|(k, states)| (k, self.results(&states)))
+            .map(|(k, states)| {
+                let r = self.results(&states);
+                (k, r)
+            })
             .collect();
         Box::new(rows.into_iter().map(move |mut r| {
             // A row in several groups (multi-value `by`) takes its first.
@@ -263,134 +273,9 @@ impl Stats {
     }
 }
 
-impl State {
-    fn add(&mut self, func: AggFunc, v: Val, time: Option<f64>) {
-        match func {
-            AggFunc::Count => self.count += 1,
-            AggFunc::Dc | AggFunc::Values => {
-                if let Some(t) = v.text() {
-                    self.distinct.entry(t.into_owned()).or_insert(v);
-                }
-            }
-            AggFunc::List => self.list.push(v),
-            AggFunc::Min | AggFunc::Max => match v.number() {
-                Some(n) => {
-                    self.num_min = Some(self.num_min.map_or(n, |m| m.min(n)));
-                    self.num_max = Some(self.num_max.map_or(n, |m| m.max(n)));
-                }
-                None => {
-                    let t = v.text().map(|t| t.into_owned()).unwrap_or_default();
-                    if self.text_min.as_ref().is_none_or(|m| t < *m) {
-                        self.text_min = Some(t.clone());
-                    }
-                    if self.text_max.as_ref().is_none_or(|m| t > *m) {
-                        self.text_max = Some(t);
-                    }
-                }
-            },
-            AggFunc::Avg | AggFunc::Sum | AggFunc::Stdev => {
-                if let Some(n) = v.number() {
-                    self.count += 1;
-                    self.sum += n;
-                    match (&v, self.int_sum) {
-                        (Val::Int(i), Some(s)) => self.int_sum = s.checked_add(*i),
-                        _ => self.all_int = false,
-                    }
-                    let delta = n - self.mean;
-                    self.mean += delta / self.count as f64;
-                    self.m2 += delta * (n - self.mean);
-                }
-            }
-            AggFunc::Median | AggFunc::Perc(_) => {
-                if let Some(n) = v.number() {
-                    self.nums.push(n);
-                }
-            }
-            AggFunc::Earliest | AggFunc::Latest => {
-                if let Some(t) = time {
-                    let better = match &self.timed {
-                        None => true,
-                        Some((best, _)) if func == AggFunc::Earliest => t < *best,
-                        Some((best, _)) => t > *best,
-                    };
-                    if better {
-                        self.timed = Some((t, v));
-                    }
-                }
-            }
-            AggFunc::First => {
-                if self.first.is_none() {
-                    self.first = Some(v);
-                }
-            }
-            AggFunc::Last => self.last = Some(v),
-        }
-    }
-
-    fn result(&self, func: AggFunc) -> Val {
-        match func {
-            AggFunc::Count => Val::Int(self.count as i64),
-            AggFunc::Dc => Val::Int(self.distinct.len() as i64),
-            AggFunc::Values => Val::from_values(self.distinct.values().cloned().collect()),
-            AggFunc::List => Val::from_values(self.list.clone()),
-            AggFunc::Min => match (self.num_min, &self.text_min) {
-                (Some(n), _) => Val::num(n),
-                (None, Some(t)) => Val::Str(t.clone()),
-                _ => Val::Null,
-            },
-            AggFunc::Max => match (self.num_max, &self.text_max) {
-                (Some(n), _) => Val::num(n),
-                (None, Some(t)) => Val::Str(t.clone()),
-                _ => Val::Null,
-            },
-            AggFunc::Sum if self.count > 0 => match (self.all_int, self.int_sum) {
-                (true, Some(s)) => Val::Int(s),
-                _ => Val::num(self.sum),
-            },
-            AggFunc::Avg if self.count > 0 => Val::num(self.sum / self.count as f64),
-            AggFunc::Stdev if self.count > 0 => {
-                if self.count == 1 {
-                    Val::Int(0)
-                } else {
-                    Val::num((self.m2 / (self.count - 1) as f64).sqrt())
-                }
-            }
-            AggFunc::Median => percentile(&self.nums, 50.0),
-            AggFunc::Perc(p) => percentile(&self.nums, f64::from(p)),
-            AggFunc::Earliest | AggFunc::Latest => {
-                self.timed.as_ref().map_or(Val::Null, |(_, v)| v.clone())
-            }
-            AggFunc::First => self.first.clone().unwrap_or(Val::Null),
-            AggFunc::Last => self.last.clone().unwrap_or(Val::Null),
-            AggFunc::Sum | AggFunc::Avg | AggFunc::Stdev => Val::Null,
-        }
-    }
-}
-
-/// The p-th percentile by linear interpolation between the closest ranks.
-fn percentile(nums: &[f64], p: f64) -> Val {
-    if nums.is_empty() {
-        return Val::Null;
-    }
-    let mut v = nums.to_vec();
-    v.sort_by(f64::total_cmp);
-    let rank = p / 100.0 * (v.len() - 1) as f64;
-    let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
-    let frac = rank - lo as f64;
-    Val::num(v[lo] + (v[hi] - v[lo]) * frac)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_interpolate() {
-        assert_eq!(percentile(&[1.0, 2.0, 3.0, 4.0], 50.0), Val::Float(2.5));
-        assert_eq!(percentile(&[5.0, 1.0, 3.0], 50.0), Val::Int(3));
-        assert_eq!(percentile(&[1.0, 2.0], 100.0), Val::Int(2));
-        assert_eq!(percentile(&[], 50.0), Val::Null);
-    }
 
     #[test]
     fn group_keys_merge_equal_texts_only() {
