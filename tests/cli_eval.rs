@@ -293,7 +293,14 @@ fn the_prefilter_never_changes_results() {
         lookups
             .tables
             .insert("acme-prod".into(), LookupSource::Rows(Vec::new()));
-        let Ok(plan) = prepare(&det, &params, &Options { now: 1.75e9, lookups }) else {
+        let Ok(plan) = prepare(
+            &det,
+            &params,
+            &Options {
+                now: 1.75e9,
+                lookups,
+            },
+        ) else {
             continue;
         };
         let all: Vec<Value> = plan
@@ -313,6 +320,12 @@ fn the_prefilter_never_changes_results() {
         let some: Vec<Value> = plan.run(kept).map(|r| r.to_json()).collect();
         assert_eq!(all, some, "{}", path.display());
     }
-    assert!(with_prefilter >= 20, "only {with_prefilter} detections have a prefilter");
-    assert!(nonempty >= 3, "only {nonempty} detections with a prefilter returned rows");
+    assert!(
+        with_prefilter >= 20,
+        "only {with_prefilter} detections have a prefilter"
+    );
+    assert!(
+        nonempty >= 3,
+        "only {nonempty} detections with a prefilter returned rows"
+    );
 }

@@ -74,7 +74,8 @@ mod tests {
         assert!(!p.may_match(br#"{"type":"s","description":"Breached"}"#));
         // An escape may hide a word: such events are always parsed.
         assert!(p.may_match(br#"{"type":"s\u0061pi"}"#));
-        let p = prefilter("type in (\"ferrt\", \"fertft\") or hostname == \"login.acme.example\"").unwrap();
+        let p = prefilter("type in (\"ferrt\", \"fertft\") or hostname == \"login.acme.example\"")
+            .unwrap();
         assert!(p.may_match(br#"{"hostname":"LOGIN.acme.example"}"#));
         assert!(!p.may_match(br#"{"type":"s"}"#));
     }
