@@ -20,7 +20,7 @@ fn types(path: &Path) -> (Vec<String>, Vec<String>) {
     (
         events
             .iter()
-            .map(|e| e.json["type"].as_str().unwrap_or("?").to_string())
+            .map(|e| e.json()["type"].as_str().unwrap_or("?").to_string())
             .collect(),
         diags.iter().map(|d| d.one_line()).collect(),
     )
@@ -45,10 +45,10 @@ fn ndjson_arrays_streams_and_envelopes() {
     let envelopes = "{\"log_id\":\"1\",\"data\":{\"type\":\"s\"}}\n{\"log_id\":\"2\",\"data\":{\"type\":\"f\",\"log_id\":\"2\"}}\n";
     let (events, _) = read_all(&temp_file("d.ndjson", envelopes.as_bytes()));
     assert_eq!(
-        events[0].json,
+        *events[0].json(),
         serde_json::json!({"type": "s", "log_id": "1"})
     );
-    assert_eq!(events[1].json["type"], "f");
+    assert_eq!(events[1].json()["type"], "f");
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn synthetic_events_read_back_in_every_layout() {
         assert!(
             events
                 .iter()
-                .all(|e| e.time.is_some() && e.json.get("type").is_some())
+                .all(|e| e.time.is_some() && e.json().get("type").is_some())
         );
         counts.push(events.len());
     }

@@ -162,8 +162,8 @@ pub struct RunArgs {
     /// Never draw the progress line.
     #[arg(long)]
     pub no_progress: bool,
-    /// Parse every event, even those the filter's words rule out (so that
-    /// every malformed event is reported).
+    /// Evaluate every event, even those whose raw text lacks the filter's
+    /// words (same result; for measurements).
     #[arg(long)]
     pub no_prefilter: bool,
 }

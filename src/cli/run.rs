@@ -119,6 +119,17 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, V
         let results = plan.run(&mut reader);
         for row in results {
             rows += 1;
+            if let (false, RunFormat::Ndjson, Some(text)) = (many, args.format, row.raw_text()) {
+                // A matching event, printed as it was read.
+                let written = out
+                    .write_all(text.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"));
+                if let Err(e) = written {
+                    write_failed = e.kind() != ErrorKind::BrokenPipe;
+                    break;
+                }
+                continue;
+            }
             let mut pairs = row.to_pairs();
             if many {
                 pairs.insert(0, ("_detection".into(), det.display_id().into()));

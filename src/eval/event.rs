@@ -6,10 +6,12 @@
 //! `a[].b` both collect every value). The `[]` marker of the IR is for targets
 //! that need it (Splunk's `{}`); the evaluator finds arrays with or without it.
 
+use std::cell::OnceCell;
 use std::ops::ControlFlow;
 
 use serde_json::Value as Json;
 
+use super::raw::{IndexError, RawEvent};
 use super::time::parse_iso;
 use super::value::{Scalar, Val};
 use crate::ir::Path;
@@ -18,10 +20,29 @@ use crate::ir::Path;
 /// time.
 #[derive(Debug)]
 pub struct Event {
-    /// The log event.
-    pub json: Json,
+    /// Read in place from its text, or parsed.
+    raw: Option<RawEvent>,
+    /// The parsed event: given, or parsed from the text when first needed.
+    parsed: OnceCell<Json>,
     /// `date` in epoch seconds, if the event has a readable one.
     pub time: Option<f64>,
+}
+
+fn time_of(date: Option<Scalar<'_>>) -> Option<f64> {
+    match date? {
+        Scalar::Str(s) => parse_iso(s),
+        Scalar::Int(i) => Some(i as f64),
+        Scalar::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// Why an event text is not an event.
+pub enum EventError {
+    /// Not JSON (the parser's error has the line and column).
+    Json(serde_json::Error),
+    /// JSON, but not an object: what it is.
+    NotAnObject(&'static str),
 }
 
 impl Event {
@@ -30,12 +51,71 @@ impl Event {
     /// `log_id` is kept if the inner event has none.
     pub fn new(json: Json) -> Event {
         let json = unwrap_envelope(json);
-        let time = match json.get("date") {
-            Some(Json::String(s)) => parse_iso(s),
-            Some(Json::Number(n)) => n.as_f64(),
-            _ => None,
-        };
-        Event { json, time }
+        let time = time_of(json.get("date").map(Scalar::from_json));
+        Event {
+            raw: None,
+            parsed: OnceCell::from(json),
+            time,
+        }
+    }
+
+    /// An event from its JSON text, validated and indexed but not parsed
+    /// (fields are read in place; see `raw.rs`); what the index leaves out
+    /// (escaped keys) is parsed fully. On error the text is given back.
+    pub fn from_text(text: String) -> Result<Event, (EventError, String)> {
+        match RawEvent::new(text.into_boxed_str()) {
+            Ok(raw) => {
+                let mut date = None;
+                let lazy = raw.visit(&["date".to_string()], &mut |s| {
+                    date = time_of(Some(s));
+                    ControlFlow::Break(())
+                });
+                let mut ev = Event {
+                    raw: Some(raw),
+                    parsed: OnceCell::new(),
+                    time: date,
+                };
+                if lazy.is_none() {
+                    ev.time = time_of(ev.json().get("date").map(Scalar::from_json));
+                }
+                Ok(ev)
+            }
+            Err((IndexError::Json(e), text)) => Err((EventError::Json(e), text.into())),
+            Err((IndexError::NotIndexable, text)) => {
+                Event::from_text_parsed(&text).map_err(|e| (e, text.into()))
+            }
+        }
+    }
+
+    /// An event from JSON text that [`Event::from_text`] could not index:
+    /// parsed fully.
+    pub fn from_text_parsed(text: &str) -> Result<Event, EventError> {
+        match serde_json::from_str::<Json>(text) {
+            Ok(json @ Json::Object(_)) => Ok(Event::new(json)),
+            Ok(other) => Err(EventError::NotAnObject(match other {
+                Json::Array(_) => "an array",
+                Json::String(_) => "a string",
+                Json::Number(_) => "a number",
+                Json::Bool(_) => "a boolean",
+                _ => "null",
+            })),
+            Err(e) => Err(EventError::Json(e)),
+        }
+    }
+
+    /// The event as JSON (parsed on first use for an event read from text).
+    pub fn json(&self) -> &Json {
+        self.parsed.get_or_init(|| match &self.raw {
+            Some(raw) => serde_json::from_str::<Json>(raw.text())
+                .map(unwrap_envelope)
+                .unwrap_or(Json::Null),
+            None => Json::Null,
+        })
+    }
+
+    /// The event's JSON text as read, when it can be printed unchanged.
+    pub fn text(&self) -> Option<&str> {
+        self.raw.as_ref().and_then(RawEvent::object_text)
     }
 }
 
@@ -89,6 +169,32 @@ impl JsonPath {
         let mut present = false;
         let flow = walk(root, &self.segments, &mut present, each);
         (present, flow.is_break())
+    }
+
+    /// Like [`JsonPath::visit`] on an event: read in place when the event
+    /// came from text and the path allows it, else on the parsed event.
+    pub fn visit_event<'a>(
+        &self,
+        ev: &'a Event,
+        each: &mut dyn FnMut(Scalar<'a>) -> ControlFlow<()>,
+    ) -> (bool, bool) {
+        if ev.parsed.get().is_none()
+            && let Some(raw) = &ev.raw
+            && let Some(done) = raw.visit(&self.segments, each)
+        {
+            return done;
+        }
+        self.visit(ev.json(), each)
+    }
+
+    /// The values at this path of an event, as one value.
+    pub fn get_event(&self, ev: &Event) -> Option<Val> {
+        let mut vals = Vec::new();
+        let (present, _) = self.visit_event(ev, &mut |s| {
+            vals.push(s.to_val());
+            ControlFlow::Continue(())
+        });
+        present.then(|| Val::from_values(vals))
     }
 
     /// The values at this path, as one value (`None` when there are none).
@@ -181,13 +287,13 @@ mod tests {
             json!({"log_id": "1", "data": {"type": "s", "date": "2025-01-01T00:00:00Z"}}),
         );
         assert_eq!(
-            e.json,
+            *e.json(),
             json!({"type": "s", "date": "2025-01-01T00:00:00Z", "log_id": "1"})
         );
         assert_eq!(e.time, Some(1_735_689_600.0));
         // An event that merely has a `data` field is not an envelope.
         let raw = json!({"type": "s", "log_id": "1", "data": {"x": 1}});
-        assert_eq!(Event::new(raw.clone()).json, raw);
+        assert_eq!(*Event::new(raw.clone()).json(), raw);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod input;
 pub mod output;
 mod pattern;
 pub mod prefilter;
+mod raw;
 pub mod row;
 mod stages;
 pub mod time;

@@ -1,9 +1,11 @@
 //! Skipping events that cannot match, before they are parsed.
 //!
-//! Parsing JSON is most of the cost of a filter-only run. When a filter
+//! Reading events is most of the cost of a filter-only run. When a filter
 //! implies that an event's text must contain one of some words (the value
 //! of `type == "sapi"`, the literal part of `description contains
-//! "password"`), a raw event without any of them is skipped unparsed. The
+//! "password"`), a raw event without any of them is only checked to be
+//! well-formed JSON (so that a malformed event is still reported), not
+//! indexed or evaluated. The
 //! check is exact: a JSON string holds its text verbatim unless it has an
 //! escape, so events with a backslash are always parsed; matching ignores
 //! ASCII case only, so words must be ASCII (others give no prefilter).

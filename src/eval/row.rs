@@ -190,11 +190,11 @@ impl Row {
                 None => (false, false),
             },
             Special::Raw => match &self.event {
-                Some(e) => (true, each(Scalar::Json(&e.json)).is_break()),
+                Some(e) => (true, each(Scalar::Json(e.json())).is_break()),
                 None => (false, false),
             },
             Special::None => match self.visible_event() {
-                Some(e) => f.path.visit(&e.json, each),
+                Some(e) => f.path.visit_event(e, each),
                 None => (false, false),
             },
         }
@@ -210,8 +210,8 @@ impl Row {
         }
         match f.special {
             Special::Timestamp => self.event_time().map(Val::num),
-            Special::Raw => self.event.as_ref().map(|e| Val::Str(e.json.to_string())),
-            Special::None => self.visible_event().and_then(|e| f.path.get(&e.json)),
+            Special::Raw => self.event.as_ref().map(|e| Val::Str(e.json().to_string())),
+            Special::None => self.visible_event().and_then(|e| f.path.get_event(e)),
         }
     }
 
@@ -241,7 +241,7 @@ impl Row {
     pub fn all_columns(&self) -> Vec<(Key, Val)> {
         let mut out: Vec<(Key, Val)> = Vec::new();
         if let Some(e) = self.visible_event() {
-            for (name, v) in flatten(&e.json) {
+            for (name, v) in flatten(e.json()) {
                 let key = Key::event(&name);
                 if self.col(&key).is_none() {
                     out.push((key, v));
@@ -256,12 +256,23 @@ impl Row {
         out
     }
 
+    /// The event's JSON text as read, when the row is that event unchanged
+    /// (no column added or removed): printed as is, without a parse.
+    pub fn raw_text(&self) -> Option<&str> {
+        if self.cols.is_empty() && !self.projected {
+            // One line only: a pretty-printed event is not an NDJSON row.
+            self.event.as_ref()?.text().filter(|t| !t.contains('\n'))
+        } else {
+            None
+        }
+    }
+
     /// The row as ordered `(column, JSON value)` pairs: the event's fields
     /// while they are visible (with the pipeline's columns on top), else the
     /// columns in order. `timestamp` is written as ISO 8601 text.
     pub fn to_pairs(&self) -> Vec<(String, serde_json::Value)> {
         let mut out: Vec<(String, serde_json::Value)> = match self.visible_event() {
-            Some(e) => match &e.json {
+            Some(e) => match e.json() {
                 serde_json::Value::Object(m) => {
                     m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
                 }

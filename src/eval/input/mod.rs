@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use super::event::Event;
+use super::event::{Event, EventError};
 use super::prefilter::Prefilter;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::{SourceFile, Span};
@@ -63,8 +63,8 @@ impl EventReader {
         }
     }
 
-    /// Skips, without parsing, events the prefilter rules out. A malformed
-    /// event among them is not reported.
+    /// Skips events the prefilter rules out: they are only checked to be
+    /// well-formed JSON (so a malformed one is still reported), not indexed.
     pub fn with_prefilter(mut self, prefilter: Option<Prefilter>) -> EventReader {
         self.prefilter = prefilter;
         self
@@ -129,40 +129,45 @@ impl EventReader {
     }
 
     fn parse(&mut self, file: &str, chunk: Chunk) -> Option<Event> {
-        match serde_json::from_slice::<serde_json::Value>(&chunk.bytes) {
-            Ok(json @ serde_json::Value::Object(_)) => Some(Event::new(json)),
-            Ok(other) => {
-                let kind = match other {
-                    serde_json::Value::Array(_) => "an array",
-                    serde_json::Value::String(_) => "a string",
-                    serde_json::Value::Number(_) => "a number",
-                    serde_json::Value::Bool(_) => "a boolean",
-                    _ => "null",
-                };
-                let text = scan::first_line(&chunk.bytes);
+        let text = match String::from_utf8(chunk.bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let at = e.utf8_error().valid_up_to();
+                let line = chunk.line + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+                let text = scan::first_line(
+                    &bytes[bytes[..at]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |i| i + 1)..],
+                );
+                self.malformed(file, line, 1, &text, "the event is not UTF-8 text".into());
+                return None;
+            }
+        };
+        match Event::from_text(text) {
+            Ok(e) => Some(e),
+            Err((EventError::NotAnObject(kind), text)) => {
+                let first = scan::first_line(text.as_bytes());
                 self.malformed(
                     file,
                     chunk.line,
                     1,
-                    &text,
+                    &first,
                     format!("expected an event (a JSON object), found {kind}"),
                 );
                 None
             }
-            Err(e) => {
+            Err((EventError::Json(e), text)) => {
                 let line = chunk.line + e.line().saturating_sub(1) as u64;
-                let text = String::from_utf8_lossy(&chunk.bytes)
-                    .lines()
-                    .nth(e.line().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_string();
+                let shown = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
                 let msg = e.to_string();
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                 self.malformed(
                     file,
                     line,
                     e.column(),
-                    &text,
+                    shown,
                     format!("malformed JSON: {msg}"),
                 );
                 None
@@ -204,6 +209,7 @@ impl Iterator for EventReader {
                         .prefilter
                         .as_ref()
                         .is_some_and(|p| !p.may_match(&chunk.bytes))
+                        && serde_json::from_slice::<serde::de::IgnoredAny>(&chunk.bytes).is_ok()
                     {
                         self.events += 1;
                         self.skipped += 1;

@@ -124,7 +124,7 @@ impl Spath {
     }
 
     pub fn apply(&self, mut row: Row) -> Row {
-        let v = row.event.as_ref().and_then(|e| self.path.get(&e.json));
+        let v = row.event.as_ref().and_then(|e| self.path.get_event(e));
         if let Some(v) = v {
             row.set(&self.out, Some(v));
         }

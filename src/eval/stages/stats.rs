@@ -69,7 +69,14 @@ impl PartialOrd for GroupKey {
 
 impl PartialEq for GroupKey {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        // The order breaks ties by text, so equal keys are those with equal
+        // texts (the cheaper test, made for every row's hash lookup).
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|(a, b)| a.text() == b.text())
     }
 }
 
