@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures `vigil run` (release build): events per second and peak memory
 # on a synthetic file of Auth0 events, for a filter-only detection (with and
-# without the raw-text prefilter) and a `stats ... by` detection.
+# without the raw-text prefilter), a selective filter-only detection, and a
+# `stats ... by` detection.
 # Usage: bench/run.sh [EVENTS] (default 1000000). BENCH_DIR keeps the
 # generated file between runs.
 set -euo pipefail
@@ -42,4 +43,5 @@ measure() {
 
 measure filter bench/filter.vigil
 measure filter-no-prefilter bench/filter.vigil --no-prefilter
+measure selective bench/selective.vigil
 measure stats-by bench/stats.vigil
