@@ -184,7 +184,7 @@ fn arith(op: BinOp, a: &Val, b: &Val) -> Val {
             BinOp::Sub => i.checked_sub(*j),
             BinOp::Mul => i.checked_mul(*j),
             BinOp::Mod if *j != 0 => i.checked_rem(*j),
-            BinOp::Div if *j != 0 && i % j == 0 => i.checked_div(*j),
+            BinOp::Div if i.checked_rem(*j) == Some(0) => i.checked_div(*j),
             _ => None,
         };
         if let Some(v) = exact {

@@ -200,7 +200,7 @@ impl RawEvent {
 fn leaf(text: &str) -> Option<Scalar<'_>> {
     Some(match text.as_bytes().first()? {
         b'"' => {
-            let inner = &text[1..text.len().checked_sub(1)?];
+            let inner = text.get(1..text.len().checked_sub(1)?)?;
             if inner.contains('\\') {
                 return None;
             }

@@ -63,12 +63,15 @@ fn s14_three_valued_logic() {
 #[test]
 fn s15_arithmetic() {
     let row = eval_row(
-        "a = 7 - 2, b = 7 / 2, c = 1 / 0, d = \"ab\" + \"cd\", e = \"5\" + 1, f = \"x\" * 2, g = 10 % 4, h = -k",
+        "a = 7 - 2, b = 7 / 2, c = 1 / 0, d = \"ab\" + \"cd\", e = \"5\" + 1, f = \"x\" * 2, g = 10 % 4, h = -k, \
+         i = -9223372036854775807 - 1, j = i / -1, l = i % -1",
         json!({"k": 3}),
     );
     assert_eq!(
         row,
-        json!({"a": 5, "b": 3.5, "d": "abcd", "e": 6, "g": 2, "h": -3})
+        json!({"a": 5, "b": 3.5, "d": "abcd", "e": 6, "g": 2, "h": -3,
+               // Integer overflow falls back to decimal arithmetic, never a panic.
+               "i": i64::MIN, "j": 9.223372036854776e18, "l": 0})
     );
 }
 
