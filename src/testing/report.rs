@@ -5,6 +5,8 @@ use std::fmt::Write;
 use super::{FileResult, Summary};
 use crate::diagnostic::Diagnostic;
 
+/// Cases, cases that failed (wrong rows or could not run), and tests files
+/// that could not run at all.
 fn counts(s: &Summary) -> (usize, usize, usize) {
     let cases: usize = s.files.iter().map(|f| f.cases.len()).sum();
     let failed: usize = s
@@ -14,6 +16,25 @@ fn counts(s: &Summary) -> (usize, usize, usize) {
         .sum();
     let broken = s.files.iter().filter(|f| !f.errors.is_empty()).count();
     (cases, failed, broken)
+}
+
+/// JUnit's split: cases that returned other rows, and cases or files that
+/// could not run.
+fn junit_counts(s: &Summary) -> (usize, usize) {
+    let failures = s
+        .files
+        .iter()
+        .flat_map(|f| &f.cases)
+        .filter(|c| c.failure.is_some() && !c.error)
+        .count();
+    let errors = s
+        .files
+        .iter()
+        .flat_map(|f| &f.cases)
+        .filter(|c| c.error)
+        .count()
+        + s.files.iter().filter(|f| !f.errors.is_empty()).count();
+    (failures, errors)
 }
 
 fn indent(text: &str, pad: &str) -> String {
@@ -159,11 +180,12 @@ fn suite(f: &FileResult) -> String {
 
 /// The JUnit XML report (one `testsuite` per detection).
 pub fn junit(s: &Summary) -> String {
-    let (cases, failed, broken) = counts(s);
+    let (cases, _, broken) = counts(s);
+    let (failures, errors) = junit_counts(s);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"vigil\" tests=\"{}\" failures=\"{failed}\" errors=\"{broken}\">",
+        "<testsuites name=\"vigil\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\">",
         cases + broken
     );
     for f in &s.files {
