@@ -5,6 +5,8 @@
 //! comparison operators). Regular expressions, wildcard patterns and CIDR
 //! ranges written as constants are compiled once, here.
 
+use std::cell::RefCell;
+
 use super::compile::Cx;
 use super::expr::{CExpr, Env};
 use super::pattern::{Cidr, Wildcard, compile_regex};
@@ -30,6 +32,9 @@ pub struct CallArgs {
     func: Func,
     args: Vec<CExpr>,
     prepared: Prepared,
+    /// The last regular expression compiled from a value (a pattern held in
+    /// a field is usually the same from row to row).
+    last: RefCell<Option<(String, regex::Regex)>>,
 }
 
 /// Compiles a call: its arguments, and its constant pattern if it has one.
@@ -102,6 +107,7 @@ pub(crate) fn compile_call(func: Func, args: &[Expr], span: Span, cx: &mut Cx) -
         func,
         args: cargs,
         prepared,
+        last: RefCell::new(None),
     }
 }
 
@@ -120,9 +126,16 @@ impl CallArgs {
             Prepared::Regex(re) => Some(std::borrow::Cow::Borrowed(re)),
             _ => {
                 let src = text_of(&self.arg(i, env))?;
-                compile_regex(&src, RegexFlags::default())
-                    .ok()
-                    .map(std::borrow::Cow::Owned)
+                let mut last = self.last.borrow_mut();
+                if let Some((s, re)) = last.as_ref()
+                    && *s == src
+                {
+                    // `Regex` clones share the compiled program.
+                    return Some(std::borrow::Cow::Owned(re.clone()));
+                }
+                let re = compile_regex(&src, RegexFlags::default()).ok()?;
+                *last = Some((src, re.clone()));
+                Some(std::borrow::Cow::Owned(re))
             }
         }
     }
