@@ -58,6 +58,13 @@ pub mod codes {
     pub const PROFILE: &str = "vigil::profile";
     /// A package template failed to render.
     pub const TEMPLATE: &str = "vigil::template";
+    /// The evaluator cannot run a detection (unset parameter, a regular
+    /// expression its engine lacks, a missing lookup table).
+    pub const EVAL: &str = "vigil::eval";
+    /// An events file is malformed (not JSON, not an event).
+    pub const EVENTS: &str = "vigil::eval::events";
+    /// A detection test file is malformed.
+    pub const TEST: &str = "vigil::test";
 }
 
 /// A labelled span.

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod eval;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -10,4 +11,6 @@ pub mod profile;
 pub mod sigma;
 pub mod source;
 pub mod syntax;
+pub mod synth;
 pub mod targets;
+pub mod testing;

@@ -21,12 +21,21 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// True if the path names a file Vigil reads.
+/// True if the path names a detection file Vigil reads (a detection's
+/// tests file, `<stem>.tests.yaml`, is not one).
 pub fn is_detection_file(p: &Path) -> bool {
     matches!(
         p.extension().and_then(|e| e.to_str()),
         Some(VIGIL_EXT) | Some("yml") | Some("yaml")
-    )
+    ) && !is_test_file(p)
+}
+
+/// True if the path names a detection's tests file (`*.tests.yaml` or
+/// `*.tests.yml`; see `docs/testing.md`).
+pub fn is_test_file(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".tests.yaml") || n.ends_with(".tests.yml"))
 }
 
 /// Expands paths: a directory means every detection file below it, in sorted

@@ -5,6 +5,8 @@ mod check;
 mod compile;
 mod debug;
 mod report;
+mod run;
+mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +64,12 @@ pub enum Command {
         #[arg(long)]
         organization: Option<String>,
     },
+    /// Run a detection over JSON events and print its result rows.
+    Run(RunArgs),
+    /// Run each detection's test cases (`<stem>.tests.yaml`).
+    Test(TestArgs),
+    /// Write synthetic Auth0 log events (deterministic; for benchmarks).
+    GenEvents(GenArgs),
 }
 
 /// Representations `debug` can print.
@@ -124,6 +132,95 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
+/// Output formats of `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// An aligned text table.
+    Table,
+}
+
+/// Arguments of `run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The detection file (.vigil or Sigma .yml).
+    pub detection: PathBuf,
+    /// Event files: NDJSON, a JSON array (GET /api/v2/logs), Auth0
+    /// log-stream envelopes; gzip'd or not; `-` for standard input.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub events: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "ndjson")]
+    pub format: RunFormat,
+    /// Set a parameter: --param name=value (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// The time `now()` returns: ISO 8601 or epoch seconds (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// A lookup table: --lookup NAME=FILE.csv (repeatable).
+    #[arg(long = "lookup", value_name = "NAME=FILE")]
+    pub lookups: Vec<String>,
+    /// Print events read, time and rate to stderr at the end.
+    #[arg(long)]
+    pub summary: bool,
+    /// Never draw the progress line.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Evaluate every event, even those whose raw text lacks the filter's
+    /// words (same result; for measurements).
+    #[arg(long)]
+    pub no_prefilter: bool,
+}
+
+/// Output formats of `test`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// A line per case, a diff per failure.
+    Text,
+    /// JUnit XML, for CI systems.
+    Junit,
+}
+
+/// Arguments of `test`.
+#[derive(clap::Args, Debug)]
+pub struct TestArgs {
+    /// Directories, tests files or detection files (default: detections).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: TestFormat,
+}
+
+/// Layouts of `gen-events`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenLayout {
+    /// One event per line.
+    Ndjson,
+    /// One JSON array.
+    Array,
+    /// One log-stream envelope per line.
+    Envelope,
+}
+
+/// Arguments of `gen-events`.
+#[derive(clap::Args, Debug)]
+pub struct GenArgs {
+    /// How many events.
+    #[arg(long, default_value_t = 1000)]
+    pub count: u64,
+    /// The seed: the same seed gives the same events.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The first event's time (ISO 8601 or epoch seconds).
+    #[arg(long, default_value = "2025-07-01T00:00:00Z")]
+    pub start: String,
+    /// Output layout.
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub layout: GenLayout,
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
@@ -131,6 +228,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Debug { stage, file } => debug::run(stage, &file),
         Command::Auth0Audit { organization } => auth0_audit::run(organization.as_deref()),
+        Command::Run(args) => run::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::GenEvents(args) => gen_events(&args),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
@@ -161,4 +261,31 @@ pub(crate) fn parse_params(
         out.insert(k.to_string(), v.to_string());
     }
     Ok(out)
+}
+
+fn gen_events(args: &GenArgs) -> ExitCode {
+    let Some(start) = crate::eval::time::parse_time(&args.start) else {
+        report::fail(&format!(
+            "--start `{}`: expected ISO 8601 or epoch seconds",
+            args.start
+        ));
+        return ExitCode::from(2);
+    };
+    let layout = match args.layout {
+        GenLayout::Ndjson => crate::synth::Layout::Ndjson,
+        GenLayout::Array => crate::synth::Layout::Array,
+        GenLayout::Envelope => crate::synth::Layout::Envelope,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = crate::synth::write_events(&mut out, args.count, args.seed, start, layout)
+        .and_then(|()| std::io::Write::flush(&mut out));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            report::fail(&format!("writing events: {e}"));
+            ExitCode::from(1)
+        }
+    }
 }

@@ -155,6 +155,20 @@ pub struct Aggregate {
     pub alias: Option<Alias>,
 }
 
+impl Aggregate {
+    /// The output column's name when there is no alias: `count`,
+    /// `dc(user_id)` (the neutral field path), `count(eval)` for an
+    /// expression. Later stages may use it as a column name.
+    pub fn default_name(&self) -> String {
+        let name = self.func.name();
+        match &self.arg {
+            None => name,
+            Some(AggArg::Field(f)) => format!("{name}({})", f.path),
+            Some(AggArg::Expr(_)) => format!("{name}(eval)"),
+        }
+    }
+}
+
 /// `a as b` in `rename`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Rename {

@@ -1,6 +1,8 @@
-//! Mutable traversal of every value and text in a detection.
+//! Traversals: every value and text of a detection (mutable, for
+//! parameter substitution) and every field reference (read-only).
 
 use super::expr::Expr;
+use super::field::FieldRef;
 use super::filter::{Filter, Test};
 use super::stage::{AggArg, Stage, StageKind};
 use super::value::{Text, Value};
@@ -97,6 +99,95 @@ pub fn walk_stages(stages: &mut [Stage], vis: &mut impl VisitMut) {
             | StageKind::Spath { .. }
             | StageKind::MvExpand { .. }
             | StageKind::Transpose { .. } => {}
+        }
+    }
+}
+
+/// Calls `f` with every field reference of a filter.
+pub fn filter_fields<'a>(filter: &'a Filter, f: &mut impl FnMut(&'a FieldRef)) {
+    filter.for_each_pred(&mut |p| {
+        f(&p.field);
+        if let Test::FieldEq { other } = &p.test {
+            f(other);
+        }
+    });
+}
+
+/// Calls `f` with every field reference of an expression.
+pub fn expr_fields<'a>(e: &'a Expr, f: &mut impl FnMut(&'a FieldRef)) {
+    // A filter used as a value (Sigma correlations) reads fields too.
+    e.walk(&mut |x| match x {
+        Expr::Field(r) => f(r),
+        Expr::Matches(filter) => filter_fields(filter, f),
+        _ => {}
+    });
+}
+
+/// Calls `f` with every field reference of a pipeline, the sub-searches of
+/// `join` included: the fields stages read and the columns they name.
+pub fn stage_fields<'a>(stages: &'a [Stage], f: &mut impl FnMut(&'a FieldRef)) {
+    for s in stages {
+        match &s.kind {
+            StageKind::Eval { assignments } => {
+                for a in assignments {
+                    f(&a.field);
+                    expr_fields(&a.value, f);
+                }
+            }
+            StageKind::Where { cond } => expr_fields(cond, f),
+            StageKind::Search { filter } => filter_fields(filter, f),
+            StageKind::Stats { aggregates, by, .. } => {
+                for a in aggregates {
+                    match &a.arg {
+                        Some(AggArg::Field(r)) => f(r),
+                        Some(AggArg::Expr(e)) => expr_fields(e, f),
+                        None => {}
+                    }
+                    if let Some(al) = &a.alias {
+                        f(&al.name);
+                    }
+                }
+                by.iter().for_each(&mut *f);
+            }
+            StageKind::Table { fields }
+            | StageKind::Fields { fields, .. }
+            | StageKind::Dedup { fields }
+            | StageKind::FillNull { fields, .. } => fields.iter().for_each(&mut *f),
+            StageKind::Rename { renames } => {
+                for r in renames {
+                    f(&r.from);
+                    f(&r.to.name);
+                }
+            }
+            StageKind::Sort { keys } => keys.iter().for_each(|k| f(&k.field)),
+            StageKind::Bin { field, .. }
+            | StageKind::Rex { field, .. }
+            | StageKind::MvExpand { field } => f(field),
+            StageKind::Spath { path, output, .. } => {
+                f(path);
+                if let Some(o) = output {
+                    f(o);
+                }
+            }
+            StageKind::Lookup {
+                inputs, outputs, ..
+            } => {
+                let all = inputs
+                    .iter()
+                    .chain(outputs.iter().flat_map(|o| o.fields.iter()));
+                for l in all {
+                    f(&l.column);
+                    if let Some(a) = &l.alias {
+                        f(&a.name);
+                    }
+                }
+            }
+            StageKind::Join { fields, query, .. } => {
+                fields.iter().for_each(&mut *f);
+                filter_fields(&query.filter, f);
+                stage_fields(&query.stages, f);
+            }
+            StageKind::Head { .. } | StageKind::Transpose { .. } => {}
         }
     }
 }

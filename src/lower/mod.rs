@@ -10,7 +10,7 @@ mod expr;
 mod filter;
 pub(crate) mod meta;
 mod names;
-mod regex;
+pub(crate) mod regex;
 mod stage;
 
 use std::collections::BTreeMap;

@@ -25,6 +25,13 @@ impl Names {
         self.all_local = true;
     }
 
+    /// Takes in the columns another scope defined (a `join` brings the
+    /// sub-search's columns into the outer rows).
+    pub fn absorb(&mut self, other: &Names) {
+        self.locals.extend(other.locals.iter().cloned());
+        self.all_local |= other.all_local;
+    }
+
     /// Resolves a written field.
     pub fn resolve(&self, f: &ast::Field) -> FieldRef {
         let path = to_path(f);

@@ -64,7 +64,7 @@ pub fn check_regex(t: &Text) -> Result<(), String> {
 /// `{n,}`, `{n,m}`). PCRE reads such a brace as a literal character (the
 /// catalog's `{{(?<variable>[^}]+?)}}` matches Liquid's `{{ ... }}`), while
 /// the `regex` crate rejects it.
-fn literal_braces_escaped(src: &str) -> String {
+pub(crate) fn literal_braces_escaped(src: &str) -> String {
     let chars: Vec<char> = src.chars().collect();
     let mut out = String::with_capacity(src.len());
     let mut i = 0;

@@ -103,11 +103,11 @@ impl Lowerer {
                     );
                 }
                 for a in &aggs.items {
-                    if let Some(alias) = &a.alias {
-                        names.define(&alias.name.path);
-                    } else if a.arg.is_none() {
-                        // A plain `count` makes a column named `count`.
-                        names.define(&ir::Path::parse(&a.func.name()));
+                    match &a.alias {
+                        Some(alias) => names.define(&alias.name.path),
+                        // Without `as`, the column has its default name
+                        // (`count`, `dc(ip)`), which later stages may use.
+                        None => names.define(&ir::Path::parse(&a.default_name())),
                     }
                 }
                 StageKind::Stats {
@@ -358,6 +358,7 @@ impl Lowerer {
                     None => ir::Filter::True,
                 };
                 let stages = self.stages(&query.node.stages, &mut sub_names);
+                names.absorb(&sub_names);
                 StageKind::Join {
                     kind,
                     kind_explicit,

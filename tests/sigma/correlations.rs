@@ -269,3 +269,47 @@ fn temporal_ordered_in_esql() {
         "  type: temporal_ordered\n  rules: [failed_logon, success_logon]\n  group-by: [TargetUserName]\n  timespan: 10m\n"
     )));
 }
+
+/// The users a correlation reports, run by the evaluator over events.
+fn users_reported(correlation: &str) -> Vec<String> {
+    use std::collections::BTreeMap;
+    use vigil::eval::{Event, Options, prepare};
+    let loaded = load(&with(correlation));
+    let det = loaded.detections.last().expect("a detection");
+    let plan = prepare(det, &BTreeMap::new(), &Options::default())
+        .unwrap_or_else(|d| panic!("{:?}", d.iter().map(|d| d.one_line()).collect::<Vec<_>>()));
+    let events = [
+        (10, 4625, "alice"),
+        (20, 4624, "alice"),
+        (30, 4624, "bob"),
+        (40, 4625, "bob"),
+        (50, 4625, "carol"),
+    ]
+    .map(|(s, id, user)| {
+        serde_json::json!({"date": format!("2026-01-01T00:00:{s:02}Z"), "EventID": id, "TargetUserName": user})
+    });
+    plan.run(events.into_iter().map(Event::new))
+        .map(|r| {
+            r.to_json()["TargetUserName"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string()
+        })
+        .collect()
+}
+
+/// The evaluator reads a rule's condition inside a correlation's aggregate:
+/// both users saw both events, only alice in order, carol saw only one.
+#[test]
+fn temporal_correlations_run() {
+    let spec =
+        "  rules: [failed_logon, success_logon]\n  group-by: [TargetUserName]\n  timespan: 10m\n";
+    assert_eq!(
+        users_reported(&format!("  type: temporal\n{spec}")),
+        ["alice", "bob"]
+    );
+    assert_eq!(
+        users_reported(&format!("  type: temporal_ordered\n{spec}")),
+        ["alice"]
+    );
+}

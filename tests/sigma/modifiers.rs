@@ -110,7 +110,7 @@ fn expand_makes_parameters() {
 fn fieldref() {
     insta::assert_snapshot!(spl_rule("  sel:\n    User|fieldref: ParentUser\n  filter:\n    a|fieldref: [b, c]\n  condition: sel or not filter\n"), @r#"
         *
-        | where User = ParentUser OR NOT (a = b OR a = c)
+        | where lower(User) = lower(ParentUser) OR NOT (lower(a) = lower(b) OR lower(a) = lower(c))
         "#);
 }
 

@@ -307,7 +307,11 @@ impl Printer<'_> {
                 };
                 (format!("{func}({f})"), ATOM)
             }
-            Test::FieldEq { other } => (format!("{f} = {}", self.eval_field_ref(other)), CMP),
+            // Filters compare text case-insensitively; eval's `=` does not.
+            Test::FieldEq { other } => (
+                format!("lower({f}) = lower({})", self.eval_field_ref(other)),
+                CMP,
+            ),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! comparison of two fields) move to a `| where` right after the search, in
 //! eval syntax with the same meaning.
 
+mod differences;
 mod eval;
 mod quote;
 mod search;
@@ -37,10 +38,17 @@ impl Backend for Splunk {
         opts: &Options,
     ) -> Result<Compiled, Vec<Diagnostic>> {
         let (stages, mut diagnostics) = gate_pipeline(self, det, opts)?;
+        let mut referenced = std::collections::BTreeSet::new();
+        ir::visit::stage_fields(&det.pipeline, &mut |f| {
+            if f.kind == FieldKind::Local {
+                referenced.insert(f.path.render("[]"));
+            }
+        });
         let printer = Printer {
             profile,
             scope: det.scope,
             params: &opts.params,
+            referenced,
         };
         // Without index or scope terms (a plain profile) the search starts
         // with the filter itself.
@@ -55,7 +63,8 @@ impl Backend for Splunk {
         if let Some(w) = where_part {
             lines.push(format!("| where {}", printer.filter_as_eval(&w)));
         }
-        for s in stages {
+        diagnostics.extend(differences::check(det, stages));
+        for (i, s) in stages.iter().enumerate() {
             if opts.comments {
                 for c in &s.comments {
                     if c.contains("```") {
@@ -74,7 +83,7 @@ impl Backend for Splunk {
                     lines.push(format!("``` {c} ```"));
                 }
             }
-            lines.push(format!("| {}", printer.stage(s)));
+            lines.push(format!("| {}", printer.stage(s, stages.get(i + 1))));
         }
         Ok(Compiled {
             query: lines.join("\n"),
@@ -88,6 +97,10 @@ pub(crate) struct Printer<'a> {
     profile: &'a Profile,
     scope: Scope,
     params: &'a std::collections::BTreeMap<String, String>,
+    /// Pipeline columns some stage names: an aggregate without `as` whose
+    /// SPL name differs from its Vigil name (`dc(data.ip)`, `dc(ip)`) gets an
+    /// explicit `as` when a later stage uses it.
+    referenced: std::collections::BTreeSet<String>,
 }
 
 impl Printer<'_> {
@@ -163,8 +176,8 @@ impl Printer<'_> {
         if let Some(w) = where_part {
             lines.push(format!("| where {}", self.filter_as_eval(&w)));
         }
-        for s in &q.stages {
-            lines.push(format!("| {}", self.stage(s)));
+        for (i, s) in q.stages.iter().enumerate() {
+            lines.push(format!("| {}", self.stage(s, q.stages.get(i + 1))));
         }
         lines.join("\n")
     }

@@ -6,9 +6,12 @@ use crate::ir::{
     AggArg, Aggregate, Alias, FieldRef, JoinKind, LookupField, Stage, StageKind, Text, Value,
 };
 
+/// How many rows SPL's `sort` keeps by default.
+const SPL_SORT_LIMIT: u64 = 10_000;
+
 impl Printer<'_> {
-    /// One stage, without the leading `| `.
-    pub(super) fn stage(&self, s: &Stage) -> String {
+    /// One stage, without the leading `| `; `next` is the stage after it.
+    pub(super) fn stage(&self, s: &Stage, next: Option<&Stage>) -> String {
         match &s.kind {
             StageKind::Eval { assignments } => {
                 let parts: Vec<String> = assignments
@@ -64,7 +67,14 @@ impl Printer<'_> {
                 ))
             ),
             StageKind::Sort { keys } => format!(
-                "sort {}",
+                "sort {}{}",
+                // SPL's sort keeps only its first 10,000 rows unless told
+                // `0`; Vigil's keeps every row. A `head` of at most 10,000
+                // right after makes the limit invisible.
+                match next.map(|n| &n.kind) {
+                    Some(StageKind::Head { count }) if *count <= SPL_SORT_LIMIT => "",
+                    _ => "0 ",
+                },
                 keys.join_with(|k| {
                     let dir = if k.descending {
                         "-"
@@ -191,8 +201,24 @@ impl Printer<'_> {
             Some(AggArg::Field(f)) => format!("{name}({})", self.command_field(f)),
             Some(AggArg::Expr(e)) => format!("{name}(eval({}))", self.eval(e)),
         };
-        if let Some(alias) = &a.alias {
-            out.push_str(&self.alias(alias));
+        match (&a.alias, &a.arg) {
+            (Some(alias), _) => out.push_str(&self.alias(alias)),
+            (None, Some(AggArg::Field(f))) => {
+                // SPL names the column after the field as printed
+                // (`dc(data.ip)`); Vigil after the neutral path (`dc(ip)`).
+                let vigil = a.default_name();
+                let spl = format!("{}({})", a.func.name(), self.command_field(f));
+                if vigil != spl && self.referenced.contains(&vigil) {
+                    out.push_str(&format!(" as {}", command_field(&vigil, true)));
+                }
+            }
+            (None, Some(AggArg::Expr(_))) => {
+                let vigil = a.default_name();
+                if self.referenced.contains(&vigil) {
+                    out.push_str(&format!(" as {}", command_field(&vigil, true)));
+                }
+            }
+            (None, None) => {}
         }
         out
     }

@@ -1,0 +1,169 @@
+//! `vigil run DETECTION --events FILE...`: the detection's result rows.
+
+use std::io::{BufWriter, ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::rc::Rc;
+use std::time::Instant;
+
+use super::report::{emit, fail};
+use super::{RunArgs, RunFormat, parse_params};
+use crate::diagnostic::Diagnostic;
+use crate::eval::input::{EventReader, Sink};
+use crate::eval::output::{Pairs, render_table, write_ndjson};
+use crate::eval::{LookupSource, Lookups, Options, Plan, prepare};
+use crate::ir::Detection;
+use crate::load::load_file;
+
+/// Runs one detection file over event files and prints its result rows.
+pub fn run(args: &RunArgs) -> ExitCode {
+    let params = match parse_params(&args.params) {
+        Ok(p) => p,
+        Err(e) => {
+            fail(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let now = match &args.now {
+        Some(t) => match crate::eval::time::parse_time(t) {
+            Some(n) => n,
+            None => {
+                fail(&format!(
+                    "--now `{t}`: expected ISO 8601 (2025-07-11T09:00:00Z) or epoch seconds"
+                ));
+                return ExitCode::from(2);
+            }
+        },
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64().floor()),
+    };
+    let lookups = match lookups(&args.lookups, &args.detection) {
+        Ok(l) => l,
+        Err(e) => {
+            fail(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = load_file(&args.detection);
+    let mut diags = loaded.diagnostics;
+    if diags.iter().any(Diagnostic::is_error) || loaded.detections.is_empty() {
+        emit(&diags);
+        if loaded.detections.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+            fail(&format!("{}: no detection", args.detection.display()));
+        }
+        return ExitCode::from(1);
+    }
+    let opts = Options { now, lookups };
+    let many = loaded.detections.len() > 1;
+    let mut failed = false;
+    for det in &loaded.detections {
+        match prepare(det, &params, &opts) {
+            Ok(plan) => {
+                let (ok, more) = run_one(&plan, det, args, many);
+                diags.extend(more);
+                failed |= !ok;
+            }
+            Err(errs) => {
+                diags.extend(errs);
+                failed = true;
+            }
+        }
+    }
+    emit(&diags);
+    if failed || diags.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `--lookup NAME=FILE` tables; tables are also looked for next to the
+/// detection and in the current directory.
+fn lookups(raw: &[String], detection: &Path) -> Result<Lookups, String> {
+    let mut l = Lookups::default();
+    for item in raw {
+        let Some((name, file)) = item.split_once('=') else {
+            return Err(format!("--lookup `{item}`: expected NAME=FILE"));
+        };
+        l.tables
+            .insert(name.to_string(), LookupSource::File(PathBuf::from(file)));
+    }
+    if let Some(dir) = detection.parent() {
+        l.dirs.push(if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir.to_path_buf()
+        });
+    }
+    l.dirs.push(PathBuf::from("."));
+    Ok(l)
+}
+
+/// Runs one detection; returns (no read or write failed, diagnostics).
+fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, Vec<Diagnostic>) {
+    let sink: Sink = Rc::default();
+    let started = Instant::now();
+    let mut reader = EventReader::new(args.events.clone(), sink.clone(), !args.no_progress)
+        .with_prefilter(if args.no_prefilter {
+            None
+        } else {
+            plan.prefilter()
+        });
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut table: Vec<Pairs> = Vec::new();
+    let mut rows = 0u64;
+    let mut write_failed = false;
+    {
+        let results = plan.run(&mut reader);
+        for row in results {
+            rows += 1;
+            if let (false, RunFormat::Ndjson, Some(text)) = (many, args.format, row.raw_text()) {
+                // A matching event, printed as it was read.
+                let written = out
+                    .write_all(text.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"));
+                if let Err(e) = written {
+                    write_failed = e.kind() != ErrorKind::BrokenPipe;
+                    break;
+                }
+                continue;
+            }
+            let mut pairs = row.to_pairs();
+            if many {
+                pairs.insert(0, ("_detection".into(), det.display_id().into()));
+            }
+            match args.format {
+                RunFormat::Table => table.push(pairs),
+                RunFormat::Ndjson => {
+                    if let Err(e) = write_ndjson(&mut out, &pairs) {
+                        write_failed = e.kind() != ErrorKind::BrokenPipe;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if args.format == RunFormat::Table {
+        if many {
+            let _ = writeln!(out, "# {} ({})", det.file.name, det.display_id());
+        }
+        let _ = out.write_all(render_table(&table).as_bytes());
+    }
+    if let Err(e) = out.flush() {
+        write_failed |= e.kind() != ErrorKind::BrokenPipe;
+    }
+    let (events, skipped) = (reader.events, reader.skipped);
+    drop(reader);
+    if args.summary {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "{}: {events} events ({skipped} skipped unparsed) in {secs:.2} s ({:.0} events/s), {rows} result rows",
+            det.display_id(),
+            events as f64 / secs.max(1e-9)
+        );
+    }
+    let diags = sink.borrow().clone();
+    (!write_failed, diags)
+}

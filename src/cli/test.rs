@@ -1,0 +1,36 @@
+//! `vigil test [PATH...]`: runs each detection's test cases.
+
+use std::process::ExitCode;
+
+use super::report::emit;
+use super::{TestArgs, TestFormat};
+use crate::testing::{report, run_paths};
+
+/// Runs the tests files found under the paths; exit 1 on any failure.
+pub fn run(args: &TestArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![std::path::PathBuf::from("detections")]
+    } else {
+        args.paths.clone()
+    };
+    let summary = match run_paths(&paths) {
+        Ok(s) => s,
+        Err(d) => {
+            emit(&[d]);
+            return ExitCode::from(2);
+        }
+    };
+    match args.format {
+        TestFormat::Text => {
+            let (text, diags) = report::text(&summary);
+            print!("{text}");
+            emit(&diags);
+        }
+        TestFormat::Junit => print!("{}", report::junit(&summary)),
+    }
+    if summary.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
