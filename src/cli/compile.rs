@@ -144,7 +144,8 @@ fn render_text(entries: &[Entry]) -> String {
     let mut out = String::new();
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
-            out.push('\n');
+            // Sigma output stays one valid YAML stream: documents separated by `---`.
+            out.push_str(if e.target == "sigma" { "---\n" } else { "\n" });
         }
         out.push_str(&format!("# {} ({})\n{}\n", e.source, e.id, e.query));
     }

@@ -7,6 +7,7 @@
 //! dropped logic: [`gate_pipeline`] applies that rule to pipeline stages for
 //! every target the same way.
 
+pub mod sigma;
 pub mod splunk;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ use crate::profile::Profile;
 pub enum Target {
     /// Splunk SPL.
     Splunk,
+    /// A Sigma v2 rule (plus a correlation rule for aggregating pipelines).
+    Sigma,
 }
 
 impl Target {
@@ -30,6 +33,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Splunk => "splunk",
+            Target::Sigma => "sigma",
         }
     }
 
@@ -37,6 +41,7 @@ impl Target {
     pub fn default_profile(self) -> &'static str {
         match self {
             Target::Splunk => "splunk-auth0",
+            Target::Sigma => "sigma-auth0",
         }
     }
 
@@ -44,6 +49,7 @@ impl Target {
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             Target::Splunk => &splunk::Splunk,
+            Target::Sigma => &sigma::Sigma,
         }
     }
 }

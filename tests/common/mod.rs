@@ -226,3 +226,19 @@ pub fn spl_tokens(s: &str) -> Vec<Tok> {
     }
     out
 }
+
+/// A sample value for every declared parameter: `10` for numbers, `true`
+/// for booleans, `example-<name>` for strings.
+pub fn sample_params(det: &Detection) -> BTreeMap<String, String> {
+    det.params
+        .iter()
+        .map(|p| {
+            let v = match p.ty {
+                vigil::ir::ParamType::Number => "10".to_string(),
+                vigil::ir::ParamType::Bool => "true".to_string(),
+                vigil::ir::ParamType::String => format!("example-{}", p.name),
+            };
+            (p.name.clone(), v)
+        })
+        .collect()
+}
