@@ -9,3 +9,4 @@ pub mod profile;
 pub mod source;
 pub mod syntax;
 pub mod targets;
+pub mod vigil_print;

@@ -154,7 +154,7 @@ fn render_text(entries: &[Entry]) -> String {
 
 /// Writes through a temporary file and a rename, so a failure never leaves a
 /// partial file behind.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = path.with_extension(format!(
         "{}.vigil-tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("out")

@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod convert;
 mod debug;
 mod report;
 
@@ -48,6 +49,8 @@ pub enum Command {
     },
     /// List the built-in profiles.
     Profiles,
+    /// Rewrite detections (e.g. Sigma rules) in another language.
+    Convert(ConvertArgs),
 }
 
 /// Representations `debug` can print.
@@ -88,6 +91,28 @@ pub struct CompileArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Languages `convert` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTo {
+    /// Vigil's own language.
+    Vigil,
+}
+
+/// Arguments of `convert`.
+#[derive(clap::Args, Debug)]
+pub struct ConvertArgs {
+    /// Detection files or directories (Sigma rules, Vigil files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The language to write.
+    #[arg(long, value_enum, default_value = "vigil")]
+    pub to: ConvertTo,
+    /// Write to this file (one detection) or directory (one `<name>.vigil`
+    /// per detection); nothing is written unless every detection converts.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
 /// Arguments of `check`.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -108,6 +133,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Debug { stage, file } => debug::run(stage, &file),
+        Command::Convert(args) => convert::run(&args),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
