@@ -68,3 +68,12 @@ fn sigma_with_params() {
         insta::assert_snapshot!(sigma_snapshot(path, true));
     });
 }
+
+/// Detections written to exercise every shape the Sigma writer produces
+/// (pySigma loads each of them too: conformance/sigma_load.py).
+#[test]
+fn sigma_fixtures() {
+    insta::glob!("fixtures/sigma-write", "*.vigil", |path| {
+        insta::assert_snapshot!(sigma_snapshot(path, false));
+    });
+}

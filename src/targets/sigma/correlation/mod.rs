@@ -250,12 +250,12 @@ impl<'a> Walk<'a> {
                 }
                 let column = self.column.clone().unwrap_or_else(|| Path::parse("count"));
                 let (op, value) = threshold(cond, &column).map_err(|why| {
-                    unsupported(
-                        det,
-                        s,
-                        why,
-                        "compare the aggregate with a number: `| where c > 10`",
-                    )
+                    let help = if why.contains("--param") {
+                        "give the parameter a value with --param, or a default in its declaration"
+                    } else {
+                        "compare the aggregate with a number: `| where c > 10`"
+                    };
+                    unsupported(det, s, why, help)
                 })?;
                 self.threshold = Some((s, op, value));
             }
