@@ -5,6 +5,7 @@ pub mod diagnostic;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod package;
 pub mod profile;
 pub mod source;
 pub mod syntax;

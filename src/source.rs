@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 /// A half-open byte range `[start, end)` in a source file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
     /// First byte of the range.
     pub start: usize,
@@ -36,6 +36,14 @@ impl Span {
     /// Whether the span covers no bytes.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl Serialize for Span {
+    /// Serialized as `"start..end"` (byte offsets), which keeps `vigil debug
+    /// ast` readable.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}..{}", self.start, self.end))
     }
 }
 

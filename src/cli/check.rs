@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::CheckArgs;
-use super::report::{emit, fail};
+use super::report::{emit, fail, out};
 use crate::load::{expand_paths, load_file};
 use crate::profile::Profile;
 use crate::targets::Options;
@@ -47,7 +47,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let warnings = all.len() - errors;
     if args.json {
         for d in &all {
-            println!("{}", d.to_json());
+            out(&format!("{}\n", d.to_json()));
         }
     } else {
         emit(&all);

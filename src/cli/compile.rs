@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::report::{emit, fail};
+use super::report::{emit, fail, out};
 use super::{CompileArgs, Format, parse_params};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Detection;
@@ -72,6 +72,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     };
     let mut used: BTreeSet<String> = profile.scope.iter().map(|s| s.param.clone()).collect();
     let mut entries: Vec<Entry> = Vec::new();
+    let mut items: Vec<crate::package::Item> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
     for path in &files {
         let loaded = load_file(path);
@@ -85,7 +86,15 @@ pub fn run(args: &CompileArgs) -> ExitCode {
                 continue;
             }
             match args.target.backend().compile(&det, &profile, &opts) {
-                Ok(c) => entries.push(entry(&det, args, c, &mut diags)),
+                Ok(c) => {
+                    items.push(crate::package::Item::new(
+                        &det,
+                        c.query.clone(),
+                        &profile,
+                        &params,
+                    ));
+                    entries.push(entry(&det, args, c, &mut diags));
+                }
                 Err(errs) => diags.extend(errs),
             }
         }
@@ -96,12 +105,19 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             format!("--param {name}: no detection or profile has this parameter"),
         ));
     }
-    emit(&diags);
-    let failed = diags.iter().any(|d| d.is_error());
     let text = match args.format {
         Format::Text => render_text(&entries),
         Format::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
+        Format::Savedsearches => match package(args, &items) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                String::new()
+            }
+        },
     };
+    emit(&diags);
+    let failed = diags.iter().any(|d| d.is_error());
     if let Some(out) = &args.output {
         if failed {
             fail(&format!(
@@ -115,7 +131,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     } else {
-        print!("{text}");
+        out(&text);
     }
     if failed {
         ExitCode::from(1)
@@ -134,6 +150,23 @@ fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagn
         target: args.target.name().to_string(),
         query: c.query,
         warnings,
+    }
+}
+
+/// Renders a package format through the templates.
+fn package(args: &CompileArgs, items: &[crate::package::Item]) -> Result<String, Diagnostic> {
+    let templates = crate::package::Templates::load(args.templates.as_deref())?;
+    match args.format {
+        Format::Savedsearches => {
+            if args.target != crate::targets::Target::Splunk {
+                return Err(Diagnostic::error(
+                    crate::diagnostic::codes::TEMPLATE,
+                    "--format savedsearches needs --target splunk",
+                ));
+            }
+            crate::package::splunk::render(&templates, items)
+        }
+        Format::Text | Format::Json => Ok(String::new()),
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::DebugStage;
-use super::report::{emit, fail};
+use super::report::{emit, fail, out};
 use crate::load::{VIGIL_EXT, load_file};
 
 /// Prints the requested representation as JSON.
@@ -24,7 +24,7 @@ pub fn run(stage: DebugStage, path: &Path) -> ExitCode {
             };
             match crate::syntax::parse_file(&text) {
                 Ok(ast) => {
-                    println!("{}", to_json(&ast));
+                    out(&format!("{}\n", to_json(&ast)));
                     ExitCode::SUCCESS
                 }
                 Err(d) => {
@@ -41,7 +41,7 @@ pub fn run(stage: DebugStage, path: &Path) -> ExitCode {
                 return ExitCode::from(1);
             }
             for det in &loaded.detections {
-                println!("{}", to_json(det));
+                out(&format!("{}\n", to_json(det)));
             }
             ExitCode::SUCCESS
         }

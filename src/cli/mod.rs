@@ -30,6 +30,8 @@ pub enum Format {
     Text,
     /// A JSON array of {id, title, source, target, query, warnings}.
     Json,
+    /// A Splunk savedsearches.conf with one stanza per detection.
+    Savedsearches,
 }
 
 /// The subcommands.
@@ -89,6 +91,10 @@ pub struct CompileArgs {
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Use the package templates in this folder instead of the built-in ones
+    /// (same file names, e.g. splunk/savedsearches.conf.j2).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// Languages `convert` writes.
@@ -137,7 +143,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
-                    println!("{:<16} {:<8} {}", p.name, p.target, p.description);
+                    report::out(&format!(
+                        "{:<16} {:<8} {}\n",
+                        p.name, p.target, p.description
+                    ));
                 }
             }
             ExitCode::SUCCESS

@@ -10,6 +10,7 @@ mod expr;
 mod filter;
 mod meta;
 mod names;
+mod regex;
 mod stage;
 
 use std::collections::BTreeMap;

@@ -3,6 +3,7 @@
 use super::Lowerer;
 use super::filter::seps_of;
 use super::names::{Names, to_path};
+use super::regex::{check_regex, named_groups};
 use crate::diagnostic::codes;
 use crate::ir::{
     self, AggArg, AggFunc, Aggregate, Alias, Assign, Duration, FieldKind, FieldRef, JoinKind, List,
@@ -479,61 +480,5 @@ fn lookup_column(f: &ast::Field) -> FieldRef {
         path: to_path(f),
         kind: FieldKind::Lookup,
         quoted: f.quoted,
-    }
-}
-
-/// The names of `(?<name>...)` and `(?P<name>...)` groups, in order.
-pub fn named_groups(t: &Text) -> Vec<String> {
-    let src = t.display();
-    let mut out = Vec::new();
-    let bytes = src.as_bytes();
-    let mut i = 0;
-    while i + 3 < bytes.len() {
-        let escaped = i > 0 && bytes[i - 1] == b'\\';
-        if !escaped && bytes[i] == b'(' && bytes[i + 1] == b'?' {
-            let start = if bytes[i + 2] == b'<'
-                && bytes.get(i + 3).is_some_and(|c| *c != b'=' && *c != b'!')
-            {
-                Some(i + 3)
-            } else if bytes[i + 2] == b'P' && bytes.get(i + 3) == Some(&b'<') {
-                Some(i + 4)
-            } else {
-                None
-            };
-            if let Some(s) = start
-                && let Some(len) = src[s..].find('>')
-            {
-                out.push(src[s..s + len].to_string());
-                i = s + len;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Checks a PCRE-style expression with the `regex` crate after turning
-/// `(?<name>` into `(?P<name>`; constructs it lacks (look-around,
-/// back-references) are not reported as errors.
-pub fn check_regex(t: &Text) -> Result<(), String> {
-    let src = t.display();
-    if src.contains("(?=") || src.contains("(?!") || src.contains("(?<=") || src.contains("(?<!") {
-        return Ok(());
-    }
-    match regex::Regex::new(&src) {
-        Ok(_) => Ok(()),
-        Err(regex::Error::Syntax(s))
-            if s.contains("backreference") || s.contains("look-around") =>
-        {
-            Ok(())
-        }
-        Err(e) => Err(e
-            .to_string()
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim()
-            .to_string()),
     }
 }

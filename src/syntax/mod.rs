@@ -1,6 +1,7 @@
 //! Syntax: Vigil text → AST with spans. Knows nothing of the IR or targets.
 
 pub mod ast;
+pub mod depth;
 pub mod parse;
 pub mod strings;
 

@@ -19,6 +19,7 @@ pub struct VigilParser;
 
 /// Parses a whole detection file.
 pub fn parse_file(text: &str) -> Result<File, Diagnostic> {
+    super::depth::check_depth(text)?;
     let mut pairs = VigilParser::parse(Rule::file, text).map_err(syntax_error)?;
     let file = pairs.next().ok_or_else(|| {
         Diagnostic::error(codes::SYNTAX, "empty parse result").with_label(Span::default(), "here")
@@ -33,6 +34,7 @@ pub fn parse_file(text: &str) -> Result<File, Diagnostic> {
 
 /// Parses one expression (used by tests and by `--param` values).
 pub fn parse_expr(text: &str) -> Result<Node<Expr>, Diagnostic> {
+    super::depth::check_depth(text)?;
     let mut pairs = VigilParser::parse(Rule::expr, text).map_err(syntax_error)?;
     let pair = pairs
         .next()
@@ -297,8 +299,10 @@ impl Builder {
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::search_head => {
-                    // Comments before the head belong to no stage: skip them.
-                    self.take_comments_before(p.as_span().start());
+                    // Comments before or inside the head belong to no stage:
+                    // skip them.
+                    let end = self.content_end(&p);
+                    self.take_comments_before(end);
                     let e = kids(p).find(|c| c.as_rule() == Rule::expr);
                     if let Some(e) = e {
                         search = Some(self.expr(e)?);
@@ -324,13 +328,37 @@ impl Builder {
         out
     }
 
+    /// Where `pair`'s own text ends. A pair's span also covers the
+    /// whitespace and comments pest skipped after its last token when it
+    /// tried an optional part; those comments belong to what follows.
+    fn content_end(&self, pair: &Pair<'_, Rule>) -> usize {
+        let start = pair.as_span().start();
+        let text = pair.as_str();
+        let mut end = start + text.len();
+        loop {
+            end = start + text[..end - start].trim_end().len();
+            let inside = self
+                .comments
+                .iter()
+                .find(|c| c.span.start >= start && c.span.start < end && end <= c.span.end);
+            match inside {
+                Some(c) => end = c.span.start,
+                None => return end,
+            }
+        }
+    }
+
     fn stage(&mut self, pair: Pair<'_, Rule>) -> Result<Node<Stage>, Diagnostic> {
-        let span = span_of(&pair);
-        let comments = self.take_comments_before(pair.as_span().start());
+        let end = self.content_end(&pair);
+        let span = Span::new(pair.as_span().start(), end);
+        let mut comments = self.take_comments_before(span.start);
         let body = kids(pair).next().ok_or_else(|| {
             Diagnostic::error(codes::SYNTAX, "empty stage").with_label(span, "here")
         })?;
         let kind = self.stage_kind(body)?;
+        // Comments written inside the stage (between its lines) go with it;
+        // the ones after its last token are the next stage's.
+        comments.extend(self.take_comments_before(end));
         Ok(Node::new(span, Stage { kind, comments }))
     }
 
