@@ -166,10 +166,13 @@ fn shapes_that_are_not_correlations() {
         "{BASE}| bin timestamp span=1h\n| stats count by timestamp"
     ));
     assert!(no_threshold.contains("needs a threshold"), "{no_threshold}");
-    let two = error(&format!(
-        "{BASE}| bin timestamp span=1h\n| stats count, dc(ip) as d by timestamp\n| where count > 1"
+    let untested = error(&format!(
+        "{BASE}| bin timestamp span=1h\n| stats count, dc(ip) as d by timestamp\n| where x > 1"
     ));
-    assert!(two.contains("one aggregate"), "{two}");
+    assert!(
+        untested.contains("`x`, which is not an aggregate"),
+        "{untested}"
+    );
     let pre_where = error(&format!("{BASE}| where x == 1\n| stats count by timestamp"));
     assert!(pre_where.contains("before `stats`"), "{pre_where}");
     let values = error(&format!(
@@ -190,4 +193,57 @@ fn shapes_that_are_not_correlations() {
     assert!(ms.contains("no timespan `1500ms`"), "{ms}");
     let eventstats = error(&format!("{BASE}| eventstats count"));
     assert!(eventstats.contains("`eventstats`"), "{eventstats}");
+}
+
+#[test]
+fn aggregates_the_condition_does_not_test_are_left_out_with_a_note() {
+    let (docs, diags) = compile(&format!(
+        "{BASE}| bin timestamp span=1h\n| stats values(ip) as ips, dc(user_id) as users, count by timestamp, ip\n| where users > 3"
+    ))
+    .unwrap();
+    assert_eq!(docs[1]["correlation"]["type"], json!("value_count"));
+    assert_eq!(
+        docs[1]["correlation"]["condition"],
+        json!({"gt": 3, "field": "data.user_id"})
+    );
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0].message.contains("`values(ip)`, `count`"),
+        "{}",
+        diags[0].message
+    );
+}
+
+#[test]
+fn search_stages_before_stats_join_the_filter() {
+    let (docs, _) = compile(
+        "search type == \"ss\" or type == \"s\"\n| bin timestamp span=1h\n| search user_name endswith (\"@a.com\", \"@b.com\") and not ip == \"1.2.3.4\"\n| stats dc(user_name) as n by timestamp\n| where n > 2",
+    )
+    .unwrap();
+    let d = &docs[0]["detection"];
+    assert_eq!(d["selection"], json!({"data.type": ["ss", "s"]}));
+    assert_eq!(
+        d["selection_2"],
+        json!({"data.user_name|endswith": ["@a.com", "@b.com"]})
+    );
+    assert_eq!(d["filter"], json!({"data.ip": "1.2.3.4"}));
+    assert_eq!(
+        d["condition"],
+        json!("selection and selection_2 and not filter")
+    );
+    // A search on a binned or renamed column, or after stats, is not a filter.
+    let binned = error(&format!(
+        "{BASE}| bin timestamp span=1h\n| search timestamp > 5\n| stats count by timestamp\n| where count > 1"
+    ));
+    assert!(binned.contains("changed by an earlier stage"), "{binned}");
+    let renamed = error(&format!(
+        "{BASE}| rename ip as addr\n| search addr == \"x\"\n| bin timestamp span=1h\n| stats count by timestamp\n| where count > 1"
+    ));
+    assert!(renamed.contains("changed by an earlier stage"), "{renamed}");
+    let after = error(&format!(
+        "{BASE}| bin timestamp span=1h\n| stats count by timestamp\n| search count > 1"
+    ));
+    assert!(after.contains("after `stats`"), "{after}");
+    let dropped = error(&format!("{BASE}| fields ip\n| search user_id == \"u\""));
+    assert!(dropped.contains("removed by an earlier"), "{dropped}");
 }

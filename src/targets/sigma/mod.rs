@@ -39,11 +39,12 @@ impl Backend for Sigma {
     }
 
     fn supports_stage(&self, stage: &Stage) -> Result<(), String> {
-        // Stages that can be part of a correlation or only choose columns;
-        // `correlation::plan` checks that they form that shape.
+        // Stages that can be part of a correlation, tests that join the
+        // filter, and column choices; `correlation::plan` checks the shape.
         match &stage.kind {
             StageKind::Stats { event: false, .. }
             | StageKind::Where { .. }
+            | StageKind::Search { .. }
             | StageKind::Bin { .. } => Ok(()),
             k if k.is_presentation() => Ok(()),
             StageKind::Stats { event: true, .. } => Err(
@@ -51,7 +52,7 @@ impl Backend for Sigma {
                     .into(),
             ),
             k => Err(format!(
-                "a Sigma rule has no pipeline; only `stats` + `where` (a correlation rule) and column choices have a Sigma form, not `{}`",
+                "a Sigma rule has no pipeline; only `stats` + `where` (a correlation rule), `search` tests and column choices have a Sigma form, not `{}`",
                 k.name()
             )),
         }
@@ -82,7 +83,9 @@ impl Backend for Sigma {
             errors.extend(e);
             correlation::Plan::default()
         });
-        let filter = scoped_filter(det, profile, opts);
+        let mut parts = vec![scoped_filter(det, profile, opts)];
+        parts.extend(plan.filter.iter().cloned());
+        let filter = Filter::and(parts);
         let detection = if filter.is_true() {
             errors.push(
                 Diagnostic::error(

@@ -13,7 +13,7 @@ impl Walk<'_> {
         det: &Detection,
         names: &FieldNames<'_>,
     ) -> Result<(), Diagnostic> {
-        if let Some(cols) = self.columns.take()
+        if let Some(cols) = self.columns.clone()
             && self.stats.is_none()
         {
             for c in &cols {
@@ -39,10 +39,10 @@ impl Walk<'_> {
                     .in_file(&det.file),
             );
         }
-        let Some((stats_stage, agg, by)) = self.stats.take() else {
+        let Some((stats_stage, aggs, by)) = self.stats.take() else {
             return Ok(());
         };
-        let Some((_, op, value)) = self.threshold.take() else {
+        let Some((_, chosen, op, value)) = self.threshold.take() else {
             return Err(unsupported(
                 det,
                 stats_stage,
@@ -50,8 +50,34 @@ impl Walk<'_> {
                 "add `| where <name> > N` after `stats`",
             ));
         };
+        let agg = aggs[chosen];
         let err = |why: String| unsupported(det, stats_stage, why, FILTER_ONLY_HELP);
+        if let Some(AggArg::Field(f)) = &agg.arg {
+            self.check_columns_kept(det, stats_stage, &[f])?;
+        }
         let (kind, value_field, percentile) = self.aggregate(det, agg).map_err(err)?;
+        let others: Vec<String> = aggs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != chosen)
+            .map(|(_, a)| match &a.arg {
+                Some(AggArg::Field(f)) => format!("`{}({})`", a.func.name(), f.path),
+                _ => format!("`{}`", a.func.name()),
+            })
+            .collect();
+        if !others.is_empty() {
+            self.plan.diagnostics.push(
+                Diagnostic::note(
+                    codes::FILTER_ONLY,
+                    format!(
+                        "left out the aggregates {} of `stats`: the `where` does not test them, so they only add columns, and a Sigma correlation outputs none",
+                        others.join(", ")
+                    ),
+                )
+                .with_label(stats_stage.span, "only the tested aggregate is in the Sigma correlation")
+                .in_file(&det.file),
+            );
+        }
         let field = match value_field {
             Some(f) => Some(names.name(&f).map_err(err)?),
             None => None,

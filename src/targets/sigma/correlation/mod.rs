@@ -27,7 +27,7 @@ use super::items::FieldNames;
 use super::quote::Scalar;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{
-    AggArg, Aggregate, BinOp, Detection, Duration, FieldKind, FieldRef, Path, Stage, StageKind,
+    Aggregate, BinOp, Detection, Duration, FieldKind, FieldRef, Filter, Path, Stage, StageKind,
     Value,
 };
 
@@ -84,6 +84,8 @@ pub struct Plan {
     pub correlation: Option<Correlation>,
     /// The rule's `fields:` (columns of the last `table`/`fields`).
     pub fields: Vec<String>,
+    /// Tests of `search` stages before `stats`, ANDed with the filter.
+    pub filter: Vec<Filter>,
     /// Warnings and notes.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -117,10 +119,12 @@ pub fn plan(
 #[derive(Default)]
 struct Walk<'a> {
     bin: Option<(&'a Stage, Duration)>,
-    stats: Option<(&'a Stage, &'a Aggregate, Vec<&'a FieldRef>)>,
-    /// The aggregate's column, as later stages name it.
-    column: Option<Path>,
-    threshold: Option<(&'a Stage, BinOp, Value)>,
+    stats: Option<(&'a Stage, Vec<&'a Aggregate>, Vec<&'a FieldRef>)>,
+    /// The aggregates' columns, as later stages name them, and which
+    /// aggregate each one is.
+    agg_columns: Vec<(Path, usize)>,
+    /// The `where`: which aggregate it tests, how, and against what.
+    threshold: Option<(&'a Stage, usize, BinOp, Value)>,
     /// Column → the event field it was renamed from.
     renames: Vec<(Path, FieldRef)>,
     columns: Option<Vec<FieldRef>>,
@@ -173,8 +177,8 @@ impl<'a> Walk<'a> {
             StageKind::Rename { renames } => {
                 self.left_out.push(s);
                 for r in renames {
-                    if self.column.as_ref() == Some(&r.from.path) {
-                        self.column = Some(r.to.name.path.clone());
+                    if let Some(c) = self.agg_columns.iter_mut().find(|c| c.0 == r.from.path) {
+                        c.0 = r.to.name.path.clone();
                     } else if let Some(e) = self.event_field(&r.from) {
                         self.renames.push((r.to.name.path.clone(), e));
                     }
@@ -212,24 +216,28 @@ impl<'a> Walk<'a> {
                         FILTER_ONLY_HELP,
                     ));
                 }
-                if aggregates.len() != 1 {
+                if aggregates.is_empty() {
                     return Err(unsupported(
                         det,
                         s,
-                        format!(
-                            "a Sigma correlation computes one aggregate, this `stats` computes {}",
-                            aggregates.len()
-                        ),
+                        "a Sigma correlation needs an aggregate such as `count`",
                         FILTER_ONLY_HELP,
                     ));
                 }
-                let agg = &aggregates.items[0];
-                self.column = Some(match &agg.alias {
-                    Some(a) => a.name.path.clone(),
-                    None => Path::parse(&agg.func.name()),
-                });
-                self.check_columns_kept(det, s, agg, by)?;
-                self.stats = Some((s, agg, by.iter().collect()));
+                self.agg_columns = aggregates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let name = match &a.alias {
+                            Some(al) => al.name.path.clone(),
+                            None => Path::parse(&a.func.name()),
+                        };
+                        (name, i)
+                    })
+                    .collect();
+                let by: Vec<&FieldRef> = by.iter().collect();
+                self.check_columns_kept(det, s, &by)?;
+                self.stats = Some((s, aggregates.iter().collect(), by));
             }
             StageKind::Where { cond } => {
                 if self.stats.is_none() {
@@ -248,8 +256,8 @@ impl<'a> Walk<'a> {
                         FILTER_ONLY_HELP,
                     ));
                 }
-                let column = self.column.clone().unwrap_or_else(|| Path::parse("count"));
-                let (op, value) = threshold(cond, &column).map_err(|why| {
+                let columns: Vec<Path> = self.agg_columns.iter().map(|c| c.0.clone()).collect();
+                let (i, op, value) = threshold(cond, &columns).map_err(|why| {
                     let help = if why.contains("--param") {
                         "give the parameter a value with --param, or a default in its declaration"
                     } else {
@@ -257,8 +265,9 @@ impl<'a> Walk<'a> {
                     };
                     unsupported(det, s, why, help)
                 })?;
-                self.threshold = Some((s, op, value));
+                self.threshold = Some((s, self.agg_columns[i].1, op, value));
             }
+            StageKind::Search { filter } => self.fold_search(det, s, filter)?,
             other => {
                 return Err(unsupported(
                     det,
@@ -276,17 +285,12 @@ impl<'a> Walk<'a> {
         &self,
         det: &Detection,
         s: &Stage,
-        agg: &Aggregate,
-        by: &crate::ir::List<FieldRef>,
+        used: &[&FieldRef],
     ) -> Result<(), Diagnostic> {
         let Some(cols) = &self.columns else {
             return Ok(());
         };
-        let mut used: Vec<&FieldRef> = by.iter().collect();
-        if let Some(AggArg::Field(f)) = &agg.arg {
-            used.push(f);
-        }
-        for f in used {
+        for f in used.iter().copied() {
             // A column renamed after the `fields` stage was kept under its old name.
             let path = self.event_field(f).map_or(f.path.clone(), |e| e.path);
             let kept = path.is(crate::ir::TIMESTAMP) || cols.iter().any(|c| c.path == path);
@@ -303,5 +307,60 @@ impl<'a> Walk<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A `search` stage before `stats` tests single events, like the
+    /// detection's filter: it joins the filter, when it reads only event
+    /// fields the earlier stages left as they were.
+    fn fold_search(&mut self, det: &Detection, s: &Stage, f: &Filter) -> Result<(), Diagnostic> {
+        if self.stats.is_some() {
+            return Err(unsupported(
+                det,
+                s,
+                "a `search` after `stats` tests aggregated rows; a Sigma correlation compares one aggregate with a number",
+                FILTER_ONLY_HELP,
+            ));
+        }
+        let mut fields: Vec<&FieldRef> = Vec::new();
+        f.for_each_pred(&mut |p| {
+            fields.push(&p.field);
+            if let crate::ir::Test::FieldEq { other } = &p.test {
+                fields.push(other);
+            }
+        });
+        let computed = fields.iter().find(|x| {
+            x.kind != FieldKind::Event || (self.bin.is_some() && x.path.is(crate::ir::TIMESTAMP))
+        });
+        if let Some(x) = computed {
+            return Err(unsupported(
+                det,
+                s,
+                format!(
+                    "`{}` is changed by an earlier stage, so this `search` cannot join the Sigma detection",
+                    x.path
+                ),
+                "test the event field in the leading `search`",
+            ));
+        }
+        if has_keyword(f) {
+            return Err(unsupported(
+                det,
+                s,
+                "a full-text term after other stages has no Sigma form",
+                "move it into the leading `search`",
+            ));
+        }
+        self.check_columns_kept(det, s, &fields)?;
+        self.plan.filter.push(f.clone());
+        Ok(())
+    }
+}
+
+fn has_keyword(f: &Filter) -> bool {
+    match f {
+        Filter::Keyword(_) => true,
+        Filter::And(v) | Filter::Or(v) => v.iter().any(has_keyword),
+        Filter::Not(x) | Filter::Group(x) => has_keyword(x),
+        Filter::True | Filter::Pred(_) => false,
     }
 }

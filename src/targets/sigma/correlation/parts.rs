@@ -27,8 +27,9 @@ pub(super) fn filter_requires_value(f: &Filter, field: &FieldRef) -> bool {
     }
 }
 
-/// `c OP N` (or `N OP c`) on the aggregate's column.
-pub(super) fn threshold(e: &Expr, column: &Path) -> Result<(BinOp, Value), String> {
+/// `c OP N` (or `N OP c`) on one of the aggregates' columns: which one,
+/// the operator and the number.
+pub(super) fn threshold(e: &Expr, columns: &[Path]) -> Result<(usize, BinOp, Value), String> {
     let e = strip(e);
     let Expr::Binary { op, lhs, rhs } = e else {
         return Err("the condition is not a comparison of the aggregate with a number".into());
@@ -41,14 +42,14 @@ pub(super) fn threshold(e: &Expr, column: &Path) -> Result<(BinOp, Value), Strin
         (Expr::Lit(v), Expr::Field(f)) => (flip(*op), f, v),
         _ => return Err("the condition must compare the aggregate with a number".into()),
     };
-    if field.path != *column {
+    let Some(i) = columns.iter().position(|c| *c == field.path) else {
         return Err(format!(
-            "the condition tests `{}`, not the aggregate `{column}`",
+            "the condition tests `{}`, which is not an aggregate of `stats`",
             field.path
         ));
-    }
+    };
     match value {
-        Value::Int(_) | Value::Float(..) => Ok((op, value.clone())),
+        Value::Int(_) | Value::Float(..) => Ok((i, op, value.clone())),
         Value::Param(n) => Err(format!(
             "the threshold `{{{n}}}` has no value, and a Sigma condition needs a number: set it with --param {n}=N"
         )),
