@@ -109,6 +109,9 @@ pub fn plan(
     {
         errors.push(d);
     }
+    // Errors that did not stop the reading come first: they are earlier in
+    // the pipeline than what `finish` reports.
+    errors.splice(0..0, std::mem::take(&mut w.deferred));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -129,6 +132,8 @@ struct Walk<'a> {
     renames: Vec<(Path, FieldRef)>,
     columns: Option<Vec<FieldRef>>,
     left_out: Vec<&'a Stage>,
+    /// Errors found without stopping the reading.
+    deferred: Vec<Diagnostic>,
     plan: Plan,
 }
 
@@ -258,13 +263,21 @@ impl<'a> Walk<'a> {
                 }
                 let columns: Vec<Path> = self.agg_columns.iter().map(|c| c.0.clone()).collect();
                 let (i, op, value) = threshold(cond, &columns).map_err(|why| {
-                    let help = if why.contains("--param") {
-                        "give the parameter a value with --param, or a default in its declaration"
-                    } else {
-                        "compare the aggregate with a number: `| where c > 10`"
-                    };
-                    unsupported(det, s, why, help)
+                    unsupported(
+                        det,
+                        s,
+                        why,
+                        "compare the aggregate with a number: `| where c > 10`",
+                    )
                 })?;
+                if let Value::Param(n) = &value {
+                    self.deferred.push(unsupported(
+                        det,
+                        s,
+                        format!("the threshold `{{{n}}}` has no value, and a Sigma condition needs a number: set it with --param {n}=N"),
+                        "give the parameter a value with --param, or a default in its declaration",
+                    ));
+                }
                 self.threshold = Some((s, self.agg_columns[i].1, op, value));
             }
             StageKind::Search { filter } => self.fold_search(det, s, filter)?,

@@ -49,10 +49,9 @@ pub(super) fn threshold(e: &Expr, columns: &[Path]) -> Result<(usize, BinOp, Val
         ));
     };
     match value {
-        Value::Int(_) | Value::Float(..) => Ok((i, op, value.clone())),
-        Value::Param(n) => Err(format!(
-            "the threshold `{{{n}}}` has no value, and a Sigma condition needs a number: set it with --param {n}=N"
-        )),
+        // A parameter without a value is reported by the caller, which
+        // goes on reading the pipeline to report its shape too.
+        Value::Int(_) | Value::Float(..) | Value::Param(_) => Ok((i, op, value.clone())),
         _ => Err("the threshold must be a number".into()),
     }
 }
