@@ -327,3 +327,47 @@ fn filter_only_leaves_the_pipeline_out_with_a_warning() {
         common::compile_with(&det.unwrap(), Target::Sigma, &Default::default(), true).unwrap();
     assert!(out.contains("data.a: 1"), "{out}");
 }
+
+#[test]
+fn null_is_never_inside_a_value_list() {
+    // The spec forbids `[a, null]`: null is a selection of its own.
+    let d = detection(r#"search a in ("x", null, "y") or a == "z""#);
+    assert_eq!(d["selection"]["data.a"], json!(["x", "y", "z"]));
+    assert_eq!(d["selection_2"]["data.a"], Value::Null);
+    assert_eq!(d["condition"], json!("selection or selection_2"));
+    let d = detection(r#"search a is null or a == "z""#);
+    assert_eq!(d["condition"], json!("selection or selection_2"));
+}
+
+#[test]
+fn literal_template_lookalikes_warn_in_auth0_rules() {
+    let src = format!("{HEAD}search a == \"x \\{{y}} z\"");
+    let (det, _) = common::load_str("t.vigil", &src);
+    let det = det.unwrap();
+    let profile = vigil::profile::Profile::load("sigma-auth0").unwrap();
+    let c = Target::Sigma
+        .backend()
+        .compile(&det, &profile, &Default::default())
+        .unwrap();
+    assert!(c.query.contains("data.a: x {y} z"), "{}", c.query);
+    assert_eq!(c.diagnostics.len(), 1);
+    assert!(c.diagnostics[0].message.contains("template variable"));
+}
+
+#[test]
+fn alternatives_on_one_field_share_the_conjunction_map() {
+    let d =
+        detection(r#"search t == "sapi" and (d == "a" or d == "b") and not (x == 1 or x == 2)"#);
+    assert_eq!(
+        d["selection"],
+        json!({"data.t": "sapi", "data.d": ["a", "b"]})
+    );
+    assert_eq!(d["filter"], json!({"data.x": [1, 2]}));
+    assert_eq!(d["condition"], json!("selection and not filter"));
+    // Different fields stay an `or` of selections.
+    let d = detection(r#"search t == "sapi" and (d == "a" or e == "b")"#);
+    assert_eq!(
+        d["condition"],
+        json!("selection and (selection_2 or selection_3)")
+    );
+}

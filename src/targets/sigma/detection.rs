@@ -175,18 +175,20 @@ impl Builder<'_> {
         let mut out = Vec::new();
         let mut maps: Vec<usize> = Vec::new();
         for f in flat {
-            if !matches!(f, Filter::Pred(_)) {
-                out.push(self.cond(f, negated));
-                continue;
-            }
-            let Some(mut dnf) = self.items(f) else {
-                continue;
+            let conj = match (f, self.conjunction(f)) {
+                (_, Some(conj)) => conj,
+                (Filter::Pred(_), None) => {
+                    // Several alternatives (or an error, recorded here).
+                    if let Some(dnf) = self.items(f) {
+                        out.push(self.add_dnf(Self::role(negated), dnf));
+                    }
+                    continue;
+                }
+                (_, None) => {
+                    out.push(self.cond(f, negated));
+                    continue;
+                }
             };
-            if dnf.len() != 1 {
-                out.push(self.add_dnf(Self::role(negated), dnf));
-                continue;
-            }
-            let conj = dnf.pop().unwrap_or_default();
             let fits = maps.iter().copied().find(|&i| match &self.sels[i].1 {
                 Selection::Map(existing) => conj
                     .iter()
@@ -210,6 +212,39 @@ impl Builder<'_> {
         one_or(out, Cond::And)
     }
 
+    /// The items of a test, or of alternatives on one field that share a
+    /// value list (`f == a or f == b`, the same as `f in (a, b)`), when they
+    /// fit one selection map; `None` otherwise (errors are left to `cond`).
+    fn conjunction(&self, f: &Filter) -> Option<Vec<Item>> {
+        match f {
+            Filter::Pred(p) => {
+                let mut dnf = pred_items(p, self.names).ok()?;
+                (dnf.len() == 1).then(|| dnf.pop().unwrap_or_default())
+            }
+            Filter::Or(items) => {
+                let mut flat = Vec::new();
+                flatten(items, false, &mut flat);
+                let mut merged: Option<Item> = None;
+                for alt in flat {
+                    let Filter::Pred(p) = alt else { return None };
+                    for conj in pred_items(p, self.names).ok()? {
+                        let [item] = <[Item; 1]>::try_from(conj).ok()?;
+                        if !item.values_are_alternatives() {
+                            return None;
+                        }
+                        match &mut merged {
+                            None => merged = Some(item),
+                            Some(m) if m.key() == item.key() => m.values.extend(item.values),
+                            Some(_) => return None,
+                        }
+                    }
+                }
+                merged.map(|m| vec![m])
+            }
+            _ => None,
+        }
+    }
+
     /// Alternatives on one field (same modifiers) share a value list;
     /// keywords with the same modifiers share a keyword list.
     fn or(&mut self, items: &[Filter], negated: bool) -> Cond {
@@ -219,23 +254,27 @@ impl Builder<'_> {
         // Selection index of the single-item map (or keyword list) per key.
         let mut by_key: Vec<(String, usize)> = Vec::new();
         for f in flat {
-            let (key, sel) = match f {
+            // The alternatives this operand adds, each with its merge key
+            // (none if its values cannot take more alternatives).
+            let alternatives: Vec<(Option<String>, Selection)> = match f {
                 Filter::Pred(_) => {
-                    let Some(mut dnf) = self.items(f) else {
+                    let Some(dnf) = self.items(f) else {
                         continue;
                     };
-                    let single =
-                        dnf.len() == 1 && dnf[0].len() == 1 && dnf[0][0].values_are_alternatives();
-                    if !single {
+                    if dnf.iter().any(|conj| conj.len() != 1) {
                         out.push(self.add_dnf(Self::role(negated), dnf));
                         continue;
                     }
-                    let item = dnf.pop().and_then(|mut c| c.pop());
-                    let Some(item) = item else { continue };
-                    (item.key(), Selection::Map(vec![item]))
+                    dnf.into_iter()
+                        .flatten()
+                        .map(|item| {
+                            let key = item.values_are_alternatives().then(|| item.key());
+                            (key, Selection::Map(vec![item]))
+                        })
+                        .collect()
                 }
                 Filter::Keyword(k) => match keyword(k) {
-                    Ok(s) => (keyword_key(&s), s),
+                    Ok(s) => vec![(Some(keyword_key(&s)), s)],
                     Err(msg) => {
                         self.errors.push((k.span, msg));
                         continue;
@@ -246,19 +285,23 @@ impl Builder<'_> {
                     continue;
                 }
             };
-            if let Some((_, i)) = by_key.iter().find(|(k, _)| *k == key) {
-                merge_values(&mut self.sels[*i].1, sel);
-                continue;
+            for (key, sel) in alternatives {
+                if let Some(key) = &key
+                    && let Some((_, i)) = by_key.iter().find(|(k, _)| k == key)
+                {
+                    merge_values(&mut self.sels[*i].1, sel);
+                    continue;
+                }
+                let role = match sel {
+                    Selection::Keywords { .. } => Role::Keywords,
+                    _ => Self::role(negated),
+                };
+                let c = self.add(role, sel);
+                if let (Some(key), Cond::Sel(i)) = (key, &c) {
+                    by_key.push((key, *i));
+                }
+                out.push(c);
             }
-            let role = match sel {
-                Selection::Keywords { .. } => Role::Keywords,
-                _ => Self::role(negated),
-            };
-            let c = self.add(role, sel);
-            if let Cond::Sel(i) = c {
-                by_key.push((key, i));
-            }
-            out.push(c);
         }
         one_or(out, Cond::Or)
     }

@@ -37,20 +37,22 @@ pub enum Custom {
     Params(Vec<ParamDoc>),
 }
 
-/// A parameter, documented for whoever deploys the rule.
+/// A parameter, documented for whoever deploys the rule. Keys are in
+/// alphabetical order, the order custom maps read back in (so writing a rule
+/// read from Vigil's own output gives the same text).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ParamDoc {
-    /// The placeholder's name (`%name%`).
-    pub name: String,
-    /// `string`, `number` or `bool`.
-    #[serde(rename = "type")]
-    pub ty: crate::ir::ParamType,
     /// The default value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<super::quote::Scalar>,
     /// What it is for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<YStr>,
+    /// The placeholder's name (`%name%`).
+    pub name: String,
+    /// `string`, `number` or `bool`.
+    #[serde(rename = "type")]
+    pub ty: crate::ir::ParamType,
 }
 
 /// JSON written as YAML, with multi-line strings as literal blocks.

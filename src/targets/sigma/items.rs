@@ -45,12 +45,14 @@ impl Item {
     /// True if another item with the same key can be ORed into this one by
     /// appending its values (the value list means "any of").
     pub fn values_are_alternatives(&self) -> bool {
-        !self.mods.iter().any(|m| {
-            matches!(
-                *m,
-                "all" | "neq" | "exists" | "gt" | "gte" | "lt" | "lte" | "re"
-            )
-        })
+        // The spec forbids `null` inside a value list.
+        !self.values.contains(&Scalar::Null)
+            && !self.mods.iter().any(|m| {
+                matches!(
+                    *m,
+                    "all" | "neq" | "exists" | "gt" | "gte" | "lt" | "lte" | "re"
+                )
+            })
     }
 }
 
@@ -196,16 +198,30 @@ fn value_items(
     let mut texts = Vec::new();
     let mut others = Vec::new();
     let mut placeholders = false;
+    let mut null = false;
     for v in values {
         let (s, ph) = scalar(v).map_err(|e| e.message())?;
         placeholders |= ph;
         match s {
             Scalar::Str(_) => texts.push(s),
+            Scalar::Null => null = true,
             other => others.push(other),
         }
     }
     let text_mods = text_modifiers(None, false, cased, placeholders, last_mods);
     let mut items = Vec::new();
+    // The spec forbids `null` inside a value list: it is an item of its own.
+    let null_item = || Item::new(field, last_mods.to_vec(), vec![Scalar::Null]);
+    if null && values.len() > 1 {
+        let rest: Vec<Value> = values
+            .iter()
+            .filter(|v| **v != Value::Null)
+            .cloned()
+            .collect();
+        let mut items = value_items(field, &rest, cased, last_mods)?;
+        items.push(null_item());
+        return Ok(items);
+    }
     if text_mods.len() == last_mods.len() {
         // No string-only modifier: one item keeps the author's order.
         let all: Vec<Scalar> = values
@@ -221,6 +237,9 @@ fn value_items(
     }
     if !others.is_empty() {
         items.push(Item::new(field, last_mods.to_vec(), others));
+    }
+    if null {
+        items.push(null_item());
     }
     Ok(items)
 }

@@ -33,7 +33,6 @@ const RESERVED: &[&str] = &[
     "action",
     "falsepositives",
     "level",
-    "parameters",
 ];
 
 /// Sigma statuses and levels (lowercase, as files write them).
@@ -155,7 +154,11 @@ pub fn rule_meta(
         }
         custom.insert(k.clone(), Custom::Json(v.clone()));
     }
-    if let Some(p) = parameters(det) {
+    // A `parameters` entry already in the metadata (a rule Vigil wrote and
+    // read back) is kept as it is, so writing is a fixed point.
+    if !custom.contains_key("parameters")
+        && let Some(p) = parameters(det)
+    {
         custom.insert("parameters".into(), Custom::Params(p));
     }
     let logsource = if m.logsource.is_empty() {

@@ -125,6 +125,9 @@ impl Backend for Sigma {
             return Err(errors);
         };
         diagnostics.extend(plan.diagnostics);
+        if main.logsource.get("product").map(String::as_str) == Some("auth0") {
+            diagnostics.extend(template_lookalikes(&filter, det));
+        }
         let docs = match plan.correlation {
             None => vec![doc::RuleDoc {
                 detection: Some(detection),
@@ -230,4 +233,41 @@ fn file_slug(det: &Detection) -> String {
         })
         .collect();
     if slug.is_empty() { "rule".into() } else { slug }
+}
+
+/// Warnings for literal text shaped like `{name}`: Sigma reads it as text,
+/// but the Auth0 catalog's rules use it for template variables, and readers
+/// of those rules (Vigil's included) take it as a parameter.
+fn template_lookalikes(f: &Filter, det: &Detection) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    f.for_each_pred(&mut |p| {
+        let texts: Vec<&Text> = match &p.test {
+            Test::Eq { value, .. } | Test::Ne { value, .. } => value_text(value).into_iter().collect(),
+            Test::In { values, .. } => values.iter().filter_map(value_text).collect(),
+            Test::Like { patterns, .. } => patterns.iter().collect(),
+            _ => Vec::new(),
+        };
+        let lookalike = texts.iter().flat_map(|t| &t.parts).any(|part| {
+            matches!(part, ir::TextPart::Lit(s) if quote::has_template_shape(s))
+        });
+        if lookalike {
+            out.push(
+                Diagnostic::warning(
+                    codes::SEMANTICS_DIFFER,
+                    "this value has a literal `{name}`: Sigma reads it as text, but readers of Auth0 catalog rules (Vigil's too) take it as a template variable",
+                )
+                .with_label(p.span, "literal braces")
+                .with_help("if it is meant as a parameter, declare it with `param`")
+                .in_file(&det.file),
+            );
+        }
+    });
+    out
+}
+
+fn value_text(v: &ir::Value) -> Option<&Text> {
+    match v {
+        ir::Value::Str(t) => Some(t),
+        _ => None,
+    }
 }

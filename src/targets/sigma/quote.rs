@@ -182,6 +182,25 @@ pub fn cidr(text: &str) -> Result<String, String> {
     Ok(format!("{network}/{len}"))
 }
 
+/// True if `s` has `{name}` (a name of letters, digits, `_`, `-`, starting
+/// with a letter or `_`): the Auth0 catalog's template variables.
+pub fn has_template_shape(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(close) = rest.find('}') {
+            let name = &rest[..close];
+            let mut c = name.chars();
+            if matches!(c.next(), Some(x) if x.is_ascii_alphabetic() || x == '_')
+                && c.all(|x| x.is_ascii_alphanumeric() || x == '_' || x == '-')
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +290,13 @@ mod tests {
             (Scalar::Str("%n%".into()), true)
         );
         assert_eq!(scalar(&Value::Int(-3)).unwrap(), (Scalar::Int(-3), false));
+    }
+
+    #[test]
+    fn template_shapes() {
+        assert!(has_template_shape("https://{tenant-domain}/x"));
+        assert!(has_template_shape("{ {a_b}"));
+        assert!(!has_template_shape("{y z} {} {1x} {"));
     }
 
     #[test]
