@@ -4,7 +4,8 @@
 
 use super::Printer;
 use super::quote::{self, regex, string};
-use crate::ir::{Filter, List, Ordering, Pred, Regex, Test, Text, TextPart, Value};
+use crate::ir::pattern::Shape;
+use crate::ir::{Filter, List, Ordering, Pred, Regex, Test, Text, Value};
 
 const OR: u8 = 1;
 const AND: u8 = 2;
@@ -246,26 +247,14 @@ fn text_test(field: &str, patterns: &List<Text>, all: bool, cased: bool) -> Stri
 /// The text operator that adds exactly this pattern's outer wildcards, and
 /// the text inside them.
 fn shape(t: &Text) -> (&'static str, Text) {
-    let p = &t.parts;
-    let wild = |x: &TextPart| matches!(x, TextPart::AnyString | TextPart::AnyChar);
-    let plain = |a: usize, b: usize| a < b && !p[a..b].iter().any(wild);
-    let inner = |a: usize, b: usize| Text {
-        parts: p[a..b].to_vec(),
+    let (s, inner) = t.shape();
+    let op = match s {
+        Shape::Contains => "contains",
+        Shape::StartsWith => "startswith",
+        Shape::EndsWith => "endswith",
+        Shape::Exact | Shape::General => "like",
     };
-    let (starts, ends, n) = (
-        p.first() == Some(&TextPart::AnyString),
-        p.last() == Some(&TextPart::AnyString),
-        p.len(),
-    );
-    if starts && ends && n >= 3 && plain(1, n - 1) {
-        ("contains", inner(1, n - 1))
-    } else if ends && !starts && plain(0, n - 1) {
-        ("startswith", inner(0, n - 1))
-    } else if starts && !ends && plain(1, n) {
-        ("endswith", inner(1, n))
-    } else {
-        ("like", t.clone())
-    }
+    (op, inner)
 }
 
 /// A regular expression, its flags written inline (Vigil has no flag syntax).

@@ -8,9 +8,6 @@
 //! `selection`, `selection_2`, ... for tests, `filter`, `filter_2`, ... for
 //! tests under a `not`, `keywords`, ... for full-text terms.
 
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
-
 use super::items::{Dnf, FieldNames, Item, pred_items};
 use super::quote::{Scalar, sigma_text};
 use crate::ir::{Filter, Keyword};
@@ -403,67 +400,4 @@ fn join(v: &[Cond], names: &[String], sep: &str, prec: u8) -> String {
         .map(|c| render(c, names, prec + 1))
         .collect::<Vec<_>>()
         .join(sep)
-}
-
-impl Serialize for DetectionBlock {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.selections.len() + 1))?;
-        for (name, sel) in &self.selections {
-            m.serialize_entry(name, sel)?;
-        }
-        m.serialize_entry("condition", &self.condition)?;
-        m.end()
-    }
-}
-
-/// One item's values: a scalar, or a list.
-struct Values<'a>(&'a [Scalar]);
-
-impl Serialize for Values<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            [one] => one.serialize(s),
-            many => {
-                let mut seq = s.serialize_seq(Some(many.len()))?;
-                for v in many {
-                    seq.serialize_element(v)?;
-                }
-                seq.end()
-            }
-        }
-    }
-}
-
-/// A selection map.
-struct ItemMap<'a>(&'a [Item]);
-
-impl Serialize for ItemMap<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for i in self.0 {
-            m.serialize_entry(&i.key(), &Values(&i.values))?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for Selection {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Selection::Map(items) => ItemMap(items).serialize(s),
-            Selection::Maps(maps) => {
-                let mut seq = s.serialize_seq(Some(maps.len()))?;
-                for m in maps {
-                    seq.serialize_element(&ItemMap(m))?;
-                }
-                seq.end()
-            }
-            Selection::Keywords { mods, values } if mods.is_empty() => values.serialize(s),
-            Selection::Keywords { mods, values } => {
-                let mut m = s.serialize_map(Some(1))?;
-                m.serialize_entry(&format!("|{}", mods.join("|")), values)?;
-                m.end()
-            }
-        }
-    }
 }

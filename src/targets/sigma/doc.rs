@@ -9,10 +9,13 @@
 
 use std::collections::BTreeMap;
 
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::correlation::Correlation;
-use super::detection::DetectionBlock;
+use super::detection::{DetectionBlock, Selection};
+use super::items::Item;
+use super::quote::Scalar;
 
 /// A string written as a literal block (`|`) when it spans several lines.
 #[derive(Clone, Debug, PartialEq)]
@@ -166,4 +169,69 @@ pub fn to_yaml(docs: &[RuleDoc]) -> Result<String, String> {
         out.push('\n');
     }
     Ok(out.trim_end().to_string())
+}
+
+// ---- the detection block
+
+impl Serialize for DetectionBlock {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.selections.len() + 1))?;
+        for (name, sel) in &self.selections {
+            m.serialize_entry(name, sel)?;
+        }
+        m.serialize_entry("condition", &self.condition)?;
+        m.end()
+    }
+}
+
+/// One item's values: a scalar, or a list.
+struct Values<'a>(&'a [Scalar]);
+
+impl Serialize for Values<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            [one] => one.serialize(s),
+            many => {
+                let mut seq = s.serialize_seq(Some(many.len()))?;
+                for v in many {
+                    seq.serialize_element(v)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+/// A selection map.
+struct ItemMap<'a>(&'a [Item]);
+
+impl Serialize for ItemMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for i in self.0 {
+            m.serialize_entry(&i.key(), &Values(&i.values))?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Selection {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Selection::Map(items) => ItemMap(items).serialize(s),
+            Selection::Maps(maps) => {
+                let mut seq = s.serialize_seq(Some(maps.len()))?;
+                for m in maps {
+                    seq.serialize_element(&ItemMap(m))?;
+                }
+                seq.end()
+            }
+            Selection::Keywords { mods, values } if mods.is_empty() => values.serialize(s),
+            Selection::Keywords { mods, values } => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(&format!("|{}", mods.join("|")), values)?;
+                m.end()
+            }
+        }
+    }
 }

@@ -8,7 +8,8 @@
 //! means what `!=` means: the field exists and differs).
 
 use super::quote::{Scalar, TextError, cidr, scalar, sigma_text};
-use crate::ir::{FieldKind, FieldRef, Ordering, Pred, Regex, Test, Text, TextPart, Value};
+use crate::ir::pattern::Shape;
+use crate::ir::{FieldKind, FieldRef, Ordering, Pred, Regex, Test, Text, Value};
 use crate::profile::Profile;
 
 /// One `field|modifiers: values` entry of a selection; the values are ORed
@@ -266,57 +267,13 @@ fn text_modifiers(
     m
 }
 
-/// The shape of a wildcard pattern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Shape {
-    /// No wildcard at all.
-    Exact,
-    /// `*x*`
-    Contains,
-    /// `x*`
-    StartsWith,
-    /// `*x`
-    EndsWith,
-    /// Anything else: written with its wildcards.
-    General,
-}
-
-impl Shape {
-    fn modifier(self) -> Option<&'static str> {
-        match self {
-            Shape::Contains => Some("contains"),
-            Shape::StartsWith => Some("startswith"),
-            Shape::EndsWith => Some("endswith"),
-            Shape::Exact | Shape::General => None,
-        }
-    }
-}
-
-fn is_wild(p: &TextPart) -> bool {
-    matches!(p, TextPart::AnyString | TextPart::AnyChar)
-}
-
-/// The shape of a pattern and the text a modifier would take.
-fn shape(t: &Text) -> (Shape, Text) {
-    let parts = &t.parts;
-    let inner = |a: usize, b: usize| Text {
-        parts: parts[a..b].to_vec(),
-    };
-    let plain = |a: usize, b: usize| a < b && !parts[a..b].iter().any(is_wild);
-    let n = parts.len();
-    if !parts.iter().any(is_wild) {
-        return (Shape::Exact, t.clone());
-    }
-    let starts = parts.first() == Some(&TextPart::AnyString);
-    let ends = parts.last() == Some(&TextPart::AnyString);
-    if starts && ends && n >= 3 && plain(1, n - 1) {
-        (Shape::Contains, inner(1, n - 1))
-    } else if ends && !starts && plain(0, n - 1) {
-        (Shape::StartsWith, inner(0, n - 1))
-    } else if starts && !ends && plain(1, n) {
-        (Shape::EndsWith, inner(1, n))
-    } else {
-        (Shape::General, t.clone())
+/// The modifier that adds a shape's wildcards.
+fn modifier(s: Shape) -> Option<&'static str> {
+    match s {
+        Shape::Contains => Some("contains"),
+        Shape::StartsWith => Some("startswith"),
+        Shape::EndsWith => Some("endswith"),
+        Shape::Exact | Shape::General => None,
     }
 }
 
@@ -325,7 +282,7 @@ fn like_items(field: &str, patterns: &[Text], all: bool, cased: bool) -> Result<
     if patterns.is_empty() {
         return Err("an empty list of patterns matches nothing".into());
     }
-    let shaped: Vec<(Shape, Text)> = patterns.iter().map(shape).collect();
+    let shaped: Vec<(Shape, Text)> = patterns.iter().map(Text::shape).collect();
     // Groups of patterns written with one modifier, in first-seen order.
     let mut groups: Vec<(Shape, Vec<Text>)> = Vec::new();
     let same_shape = shaped.iter().all(|(s, _)| *s == shaped[0].0);
@@ -352,7 +309,7 @@ fn like_items(field: &str, patterns: &[Text], all: bool, cased: bool) -> Result<
             values.push(Scalar::Str(st.text));
         }
         let mods = text_modifiers(
-            s.modifier(),
+            modifier(s),
             all && values.len() > 1,
             cased,
             placeholders,
