@@ -70,6 +70,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("splunk-raw", include_str!("../profiles/splunk-raw.yaml")),
     ("sigma-auth0", include_str!("../profiles/sigma-auth0.yaml")),
     ("sigma-raw", include_str!("../profiles/sigma-raw.yaml")),
+    ("auth0", include_str!("../profiles/auth0.yaml")),
 ];
 
 impl Profile {

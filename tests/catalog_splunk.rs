@@ -265,8 +265,10 @@ fn compiled_detections_carry_the_catalog_ids() {
             let id = e["id"].as_str().expect("id");
             (stem_of(Path::new(source)), id.to_string())
         })
+        // detections/ also holds Vigil's own detections (m2m_*), which are
+        // not from the catalog.
+        .filter(|(stem, _)| expected.contains_key(stem))
         .collect();
-    assert_eq!(entries.len(), CATALOG_RULES + 1, "one entry per detection");
     assert_eq!(got, expected, "detection ids vs the catalog's");
 }
 

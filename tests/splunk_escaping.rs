@@ -140,3 +140,16 @@ fn keywords_as_values_are_quoted() {
     let q = spl("search type == \"OR\"");
     assert!(q.ends_with("data.type=\"OR\""), "{q}");
 }
+
+#[test]
+fn cased_tests_use_case_directives() {
+    let q = spl(
+        "search type == \"Sapi\" cased and description in (\"A\", \"b\") cased and ip != \"X\" cased",
+    );
+    assert!(
+        q.ends_with(
+            "data.type=CASE(Sapi) (data.description=CASE(A) OR data.description=CASE(b)) data.ip!=CASE(X)"
+        ),
+        "{q}"
+    );
+}

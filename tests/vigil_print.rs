@@ -154,7 +154,7 @@ fn first_pred(det: &mut Detection) -> &mut vigil::ir::Pred {
 #[test]
 fn sigma_only_forms_print_with_the_same_meaning() {
     use vigil::ir::{Filter, Keyword, Test, Text, Value};
-    // A case-sensitive equality is a `like` with the wildcards escaped.
+    // A case-sensitive equality keeps its form (`cased` after `==`).
     let (text, again) = print_edited("title: \"t\"\nsearch a == \"x*y\"", |d| {
         first_pred(d).test = Test::Eq {
             value: Value::str("X*y"),
@@ -162,13 +162,12 @@ fn sigma_only_forms_print_with_the_same_meaning() {
         };
     })
     .unwrap();
-    assert!(text.contains(r#"a like "X\*y" cased"#), "{text}");
+    assert!(text.contains(r#"a == "X\*y" cased"#), "{text}");
     match &again.filter {
         Filter::Pred(p) => assert_eq!(
             p.test,
-            Test::Like {
-                patterns: vigil::ir::List::commas(vec![Text::lit("X*y")]),
-                all: false,
+            Test::Eq {
+                value: Value::str("X*y"),
                 cased: true
             }
         ),

@@ -58,6 +58,13 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         ));
         return ExitCode::from(2);
     }
+    if args.format == Format::Url && args.target.backend().request_path("").is_none() {
+        fail(&format!(
+            "--format url: `{}` queries are not run through an HTTP API; use it with --target auth0",
+            args.target.name()
+        ));
+        return ExitCode::from(2);
+    }
     let files = match expand_paths(&args.paths) {
         Ok(f) => f,
         Err(d) => {
@@ -105,8 +112,14 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             format!("--param {name}: no detection or profile has this parameter"),
         ));
     }
+    if args.format == Format::Url {
+        let backend = args.target.backend();
+        for e in &mut entries {
+            e.query = backend.request_path(&e.query).unwrap_or_default();
+        }
+    }
     let text = match args.format {
-        Format::Text => render_text(&entries),
+        Format::Text | Format::Url => render_text(&entries),
         Format::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
         Format::Savedsearches => match package(args, &items) {
             Ok(t) => t,
@@ -166,7 +179,7 @@ fn package(args: &CompileArgs, items: &[crate::package::Item]) -> Result<String,
             }
             crate::package::splunk::render(&templates, items)
         }
-        Format::Text | Format::Json => Ok(String::new()),
+        Format::Text | Format::Json | Format::Url => Ok(String::new()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `vigil` command line.
 
+mod auth0_audit;
 mod check;
 mod compile;
 mod convert;
@@ -32,6 +33,8 @@ pub enum Format {
     Json,
     /// A Splunk savedsearches.conf with one stanza per detection.
     Savedsearches,
+    /// The HTTP request path that runs each query (auth0: `/api/v2/logs?q=...`).
+    Url,
 }
 
 /// The subcommands.
@@ -53,6 +56,13 @@ pub enum Command {
     Profiles,
     /// Rewrite detections (e.g. Sigma rules) in another language.
     Convert(ConvertArgs),
+    /// Print the Management API requests that audit machine-to-machine
+    /// access to organizations (client grants).
+    Auth0Audit {
+        /// Also list the grants of this organization (`org_...`).
+        #[arg(long)]
+        organization: Option<String>,
+    },
 }
 
 /// Representations `debug` can print.
@@ -140,6 +150,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Debug { stage, file } => debug::run(stage, &file),
         Command::Convert(args) => convert::run(&args),
+        Command::Auth0Audit { organization } => auth0_audit::run(organization.as_deref()),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {

@@ -21,18 +21,26 @@ impl Lowerer {
                 Expr::Number { text } => ir::Expr::Lit(super::filter::number(&format!("-{text}"))),
                 _ => ir::Expr::Neg(Box::new(self.expr(inner, names))),
             },
-            Expr::Compare { op, lhs, rhs } => ir::Expr::Binary {
-                op: match op {
-                    CmpOp::Eq => BinOp::Eq,
-                    CmpOp::Ne => BinOp::Ne,
-                    CmpOp::Lt => BinOp::Lt,
-                    CmpOp::Le => BinOp::Le,
-                    CmpOp::Gt => BinOp::Gt,
-                    CmpOp::Ge => BinOp::Ge,
-                },
-                lhs: Box::new(self.expr(lhs, names)),
-                rhs: Box::new(self.expr(rhs, names)),
-            },
+            Expr::Compare {
+                op,
+                lhs,
+                rhs,
+                cased,
+            } => {
+                self.no_cased(*cased, e);
+                ir::Expr::Binary {
+                    op: match op {
+                        CmpOp::Eq => BinOp::Eq,
+                        CmpOp::Ne => BinOp::Ne,
+                        CmpOp::Lt => BinOp::Lt,
+                        CmpOp::Le => BinOp::Le,
+                        CmpOp::Gt => BinOp::Gt,
+                        CmpOp::Ge => BinOp::Ge,
+                    },
+                    lhs: Box::new(self.expr(lhs, names)),
+                    rhs: Box::new(self.expr(rhs, names)),
+                }
+            }
             Expr::Arith { op, lhs, rhs } => ir::Expr::Binary {
                 op: match op {
                     ArithOp::Add => BinOp::Add,
@@ -48,14 +56,18 @@ impl Lowerer {
                 inner,
                 list,
                 negated,
-            } => ir::Expr::In {
-                expr: Box::new(self.expr(inner, names)),
-                list: List {
-                    items: list.items.iter().map(|x| self.expr(x, names)).collect(),
-                    seps: seps_of(list),
-                },
-                negated: *negated,
-            },
+                cased,
+            } => {
+                self.no_cased(*cased, e);
+                ir::Expr::In {
+                    expr: Box::new(self.expr(inner, names)),
+                    list: List {
+                        items: list.items.iter().map(|x| self.expr(x, names)).collect(),
+                        seps: seps_of(list),
+                    },
+                    negated: *negated,
+                }
+            }
             Expr::IsNull { inner, negated } => ir::Expr::Call {
                 func: if *negated {
                     Func::IsNotNull
@@ -112,6 +124,19 @@ impl Lowerer {
             Expr::Str { .. } | Expr::Number { .. } | Expr::Bool { .. } | Expr::Null => {
                 ir::Expr::Lit(self.literal_value(e).unwrap_or(Value::Null))
             }
+        }
+    }
+
+    /// `cased` only has a meaning in filters.
+    fn no_cased(&mut self, cased: bool, e: &Node<Expr>) {
+        if cased {
+            self.error_help(
+                codes::SEMANTIC,
+                e.span,
+                "`cased` is only meaningful in `search`",
+                "remove `cased`",
+                "comparisons in `where` and `eval` are already case-sensitive",
+            );
         }
     }
 

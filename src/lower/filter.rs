@@ -25,11 +25,17 @@ impl Lowerer {
             }
             Expr::Not { inner } => Filter::Not(Box::new(self.filter_in(inner, names))),
             Expr::Group { inner } => Filter::Group(Box::new(self.filter_in(inner, names))),
-            Expr::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs, names, e),
+            Expr::Compare {
+                op,
+                lhs,
+                rhs,
+                cased,
+            } => self.compare(*op, lhs, rhs, *cased, names, e),
             Expr::In {
                 inner,
                 list,
                 negated,
+                cased,
             } => {
                 let Some(field) = self.filter_field(inner, names) else {
                     return Filter::True;
@@ -39,7 +45,7 @@ impl Lowerer {
                     field,
                     Test::In {
                         values,
-                        cased: false,
+                        cased: *cased,
                     },
                     e,
                 );
@@ -166,9 +172,17 @@ impl Lowerer {
         op: CmpOp,
         lhs: &Node<Expr>,
         rhs: &Node<Expr>,
+        cased: bool,
         names: &Names,
         whole: &Node<Expr>,
     ) -> Filter {
+        if cased && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            self.error(
+                whole.span,
+                "`cased` applies to `==`, `!=`, `in` and text tests",
+                "remove `cased`",
+            );
+        }
         if !matches!(lhs.node, Expr::Field { .. }) && matches!(rhs.node, Expr::Field { .. }) {
             self.error_help(
                 codes::SEMANTIC,
@@ -207,14 +221,8 @@ impl Lowerer {
             (CmpOp::Ne, Value::Null) => {
                 return Filter::Not(Box::new(pred(field, Test::IsNull, whole)));
             }
-            (CmpOp::Eq, _) => Test::Eq {
-                value,
-                cased: false,
-            },
-            (CmpOp::Ne, _) => Test::Ne {
-                value,
-                cased: false,
-            },
+            (CmpOp::Eq, _) => Test::Eq { value, cased },
+            (CmpOp::Ne, _) => Test::Ne { value, cased },
             (CmpOp::Lt, _) => Test::Cmp {
                 op: Ordering::Lt,
                 value,

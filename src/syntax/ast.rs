@@ -447,7 +447,7 @@ pub enum Expr {
         /// Operand.
         inner: Box<Node<Expr>>,
     },
-    /// `a == b`.
+    /// `a == b` (`cased` if written after the value).
     Compare {
         /// Operator.
         op: CmpOp,
@@ -455,6 +455,8 @@ pub enum Expr {
         lhs: Box<Node<Expr>>,
         /// Right side.
         rhs: Box<Node<Expr>>,
+        /// True if `cased` was written.
+        cased: bool,
     },
     /// `a is null` / `a is not null`.
     IsNull {
@@ -476,6 +478,8 @@ pub enum Expr {
         list: SepList<Expr>,
         /// True for `not in`.
         negated: bool,
+        /// True if `cased` was written.
+        cased: bool,
     },
     /// `a like "x*"`, `a contains all ("x", "y") cased`, ...
     Text {

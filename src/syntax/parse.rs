@@ -950,6 +950,7 @@ impl Builder {
                 let mut t = kids(tail);
                 let op = t.next().ok_or_else(|| internal_span(span, "compare"))?;
                 let rhs = t.next().ok_or_else(|| internal_span(span, "compare"))?;
+                let cased = t.next().is_some_and(|c| c.as_rule() == Rule::kw_cased);
                 let op = match op.as_str() {
                     "==" => CmpOp::Eq,
                     "!=" => CmpOp::Ne,
@@ -962,6 +963,7 @@ impl Builder {
                     op,
                     lhs: inner,
                     rhs: Box::new(self.expr(rhs)?),
+                    cased,
                 }
             }
             Rule::is_null => Expr::IsNull {
@@ -975,6 +977,7 @@ impl Builder {
             Rule::exists => Expr::Exists { inner },
             Rule::in_list | Rule::not_in => {
                 let negated = tail.as_rule() == Rule::not_in;
+                let cased = kids(tail.clone()).any(|p| p.as_rule() == Rule::kw_cased);
                 let list = kids(tail)
                     .find(|p| p.as_rule() == Rule::value_list)
                     .ok_or_else(|| internal_span(span, "in"))?;
@@ -982,6 +985,7 @@ impl Builder {
                     inner,
                     list: self.sep_list(list, Self::expr)?,
                     negated,
+                    cased,
                 }
             }
             Rule::text_test => {

@@ -7,6 +7,7 @@
 //! dropped logic: [`gate_pipeline`] applies that rule to pipeline stages for
 //! every target the same way.
 
+pub mod auth0;
 pub mod sigma;
 pub mod splunk;
 
@@ -26,6 +27,8 @@ pub enum Target {
     Splunk,
     /// A Sigma v2 rule (plus a correlation rule for aggregating pipelines).
     Sigma,
+    /// Auth0 tenant log search (Lucene syntax, `GET /api/v2/logs?q=`).
+    Auth0,
 }
 
 impl Target {
@@ -34,6 +37,7 @@ impl Target {
         match self {
             Target::Splunk => "splunk",
             Target::Sigma => "sigma",
+            Target::Auth0 => "auth0",
         }
     }
 
@@ -42,6 +46,7 @@ impl Target {
         match self {
             Target::Splunk => "splunk-auth0",
             Target::Sigma => "sigma-auth0",
+            Target::Auth0 => "auth0",
         }
     }
 
@@ -50,6 +55,7 @@ impl Target {
         match self {
             Target::Splunk => &splunk::Splunk,
             Target::Sigma => &sigma::Sigma,
+            Target::Auth0 => &auth0::Auth0,
         }
     }
 }
@@ -90,6 +96,12 @@ pub trait Backend: Sync {
     /// Whether the target has a single-character wildcard in patterns.
     fn has_single_char_wildcard(&self) -> bool {
         false
+    }
+
+    /// The HTTP request path that runs `query`, for targets searched through
+    /// an API (`--format url`); `None` for the others.
+    fn request_path(&self, _query: &str) -> Option<String> {
+        None
     }
 
     /// Compiles a detection (parameters already substituted).

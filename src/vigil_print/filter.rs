@@ -57,16 +57,13 @@ impl Printer<'_> {
                 ),
                 Filter::Pred(
                     p @ Pred {
-                        test:
-                            Test::In {
-                                values,
-                                cased: false,
-                            },
+                        test: Test::In { values, cased },
                         ..
                     },
                 ) => {
                     let f = self.field(&p.field, p.span);
-                    (format!("{f} not in {}", self.values(values, p)), PRED)
+                    let list = self.values(values, p);
+                    (format!("{f} not in {list}{}", cased_kw(*cased)), PRED)
                 }
                 inner => (format!("not {}", self.filter(inner, NOT)), NOT),
             },
@@ -114,53 +111,18 @@ impl Printer<'_> {
     fn pred(&mut self, p: &Pred) -> (String, u8) {
         let f = self.field(&p.field, p.span);
         match &p.test {
-            Test::Eq { value, cased } => match (value, cased) {
-                (Value::Str(t), true) => (format!("{f} like {} cased", string(t)), PRED),
-                _ => (format!("{f} == {}", self.value(value, p)), PRED),
-            },
-            Test::Ne { value, cased } => match (value, cased) {
-                // `!=` is "exists and differs"; Vigil's `cased` goes with `like`.
-                (Value::Str(t), true) => (
-                    format!("{f} exists and not {f} like {} cased", string(t)),
-                    AND,
-                ),
-                _ => (format!("{f} != {}", self.value(value, p)), PRED),
-            },
-            Test::In {
-                values,
-                cased: false,
-            } => (format!("{f} in {}", self.values(values, p)), PRED),
-            Test::In {
-                values,
-                cased: true,
-            } => {
-                let texts: Vec<&Text> = values
-                    .iter()
-                    .filter_map(|v| match v {
-                        Value::Str(t) => Some(t),
-                        _ => None,
-                    })
-                    .collect();
-                let others: Vec<Value> = values
-                    .iter()
-                    .filter(|v| !matches!(v, Value::Str(_)))
-                    .cloned()
-                    .collect();
-                let like = (!texts.is_empty()).then(|| {
-                    let items: Vec<String> = texts.iter().map(|t| string(t)).collect();
-                    format!(
-                        "{f} like {} cased",
-                        list(&items, &List::commas(vec![(); items.len()]))
-                    )
-                });
-                let plain = (!others.is_empty())
-                    .then(|| format!("{f} in {}", self.values(&List::commas(others), p)));
-                match (like, plain) {
-                    (Some(a), Some(b)) => (format!("{a} or {b}"), OR),
-                    (Some(a), None) | (None, Some(a)) => (a, PRED),
-                    (None, None) => (format!("{f} in ()"), PRED),
-                }
-            }
+            Test::Eq { value, cased } => (
+                format!("{f} == {}{}", self.value(value, p), cased_kw(*cased)),
+                PRED,
+            ),
+            Test::Ne { value, cased } => (
+                format!("{f} != {}{}", self.value(value, p), cased_kw(*cased)),
+                PRED,
+            ),
+            Test::In { values, cased } => (
+                format!("{f} in {}{}", self.values(values, p), cased_kw(*cased)),
+                PRED,
+            ),
             Test::Like {
                 patterns,
                 all,
@@ -194,6 +156,11 @@ impl Printer<'_> {
             }
         }
     }
+}
+
+/// ` cased` or nothing.
+fn cased_kw(cased: bool) -> &'static str {
+    if cased { " cased" } else { "" }
 }
 
 /// `all ` or nothing.

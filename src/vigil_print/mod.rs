@@ -5,8 +5,7 @@
 //! The text lowers back to the same IR for every detection Vigil's own
 //! language produces (the round-trip tests check all of `detections/`). IR
 //! only another reader produces is printed with the same meaning in Vigil's
-//! forms: a case-sensitive `==` as `like ... cased` with the wildcards
-//! escaped, regular-expression flags as an inline `(?i)`. What the language
+//! forms: regular-expression flags as an inline `(?i)`. What the language
 //! cannot say at all (a full-text keyword) is an error; metadata it cannot
 //! type exactly (a boolean, a negative number) is kept as text with a
 //! warning.

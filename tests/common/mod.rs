@@ -320,3 +320,71 @@ pub fn assert_same_ir(a: &Detection, b: &Detection, context: &str) {
     assert_eq!(a.filter, b.filter, "filter differs: {context}");
     assert_eq!(a.pipeline, b.pipeline, "pipeline differs: {context}");
 }
+
+/// Rules listed under `## <section>` in detections/DEVIATIONS.md, with their
+/// reasons (lines of the form ``- `stem`: reason``).
+pub fn deviations(section: &str) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(root().join("detections/DEVIATIONS.md")).unwrap_or_default();
+    let mut out = BTreeMap::new();
+    let mut in_section = false;
+    for line in text.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            in_section = h.trim().eq_ignore_ascii_case(section);
+            continue;
+        }
+        if in_section
+            && let Some(rest) = line.strip_prefix("- `")
+            && let Some((name, reason)) = rest.split_once('`')
+        {
+            out.insert(
+                name.to_string(),
+                reason.trim_start_matches(':').trim().to_string(),
+            );
+        }
+    }
+    out
+}
+
+/// Compiles with the target's default profile, returning the query and the
+/// warnings.
+pub fn compile_full(
+    det: &Detection,
+    target: Target,
+    filter_only: bool,
+) -> Result<vigil::targets::Compiled, Vec<Diagnostic>> {
+    let profile = Profile::load(target.default_profile()).expect("default profile");
+    let opts = Options {
+        filter_only,
+        comments: true,
+        params: BTreeMap::new(),
+    };
+    target.backend().compile(det, &profile, &opts)
+}
+
+/// A diagnostic on one line without the file name (stable in snapshots):
+/// `line:col severity[code]: message` plus its labels.
+pub fn diagnostic_line(d: &Diagnostic) -> String {
+    let sev = match d.severity {
+        vigil::diagnostic::Severity::Note => "note",
+        vigil::diagnostic::Severity::Warning => "warning",
+        vigil::diagnostic::Severity::Error => "error",
+    };
+    let at = d
+        .location()
+        .map(|(_, l, c)| format!("{l}:{c} "))
+        .unwrap_or_default();
+    let labels: Vec<String> = d
+        .labels
+        .iter()
+        .map(|l| {
+            let (line, col) = d.file.as_ref().map_or((0, 0), |f| f.line_col(l.span.start));
+            format!("{line}:{col} {}", l.text)
+        })
+        .collect();
+    format!(
+        "{at}{sev}[{}]: {} [{}]",
+        d.code,
+        d.message,
+        labels.join("; ")
+    )
+}

@@ -93,8 +93,23 @@ impl Printer<'_> {
                 format!("{field}!={}", self.search_value(value, *cased)),
                 ATOM,
             ),
-            Test::In { values, cased } => {
-                let list = values.join_with(|v| self.search_value(v, *cased));
+            // `CASE()` is a term directive; inside `IN (...)` Splunk does not
+            // document it, so a cased list is spelled out as alternatives.
+            Test::In {
+                values,
+                cased: true,
+            } => {
+                let parts: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("{field}={}", self.search_value(v, true)))
+                    .collect();
+                (format!("({})", parts.join(" OR ")), ATOM)
+            }
+            Test::In {
+                values,
+                cased: false,
+            } => {
+                let list = values.join_with(|v| self.search_value(v, false));
                 (format!("{field} IN ({list})"), ATOM)
             }
             Test::Like {
