@@ -158,7 +158,28 @@ fn pred(p: &Pred) -> C {
         Test::Regex { patterns, all } => combine(
             patterns
                 .iter()
-                .map(|r| C::Leaf(format!("{f} matches {} {:?}", text(&r.pattern), r.flags)))
+                .map(|r| {
+                    // Flags mean what the same inline group (`(?i)`) means.
+                    let mut flags = String::new();
+                    for (on, c) in [
+                        (r.flags.ignore_case, 'i'),
+                        (r.flags.multiline, 'm'),
+                        (r.flags.dot_all, 's'),
+                    ] {
+                        if on {
+                            flags.push(c);
+                        }
+                    }
+                    let mut t = if flags.is_empty() {
+                        Text::default()
+                    } else {
+                        Text::lit(format!("(?{flags})"))
+                    };
+                    for p in &r.pattern.parts {
+                        t.push(p.clone());
+                    }
+                    C::Leaf(format!("{f} matches {}", text(&t)))
+                })
                 .collect(),
             *all,
         ),
