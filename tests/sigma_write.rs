@@ -371,3 +371,30 @@ fn alternatives_on_one_field_share_the_conjunction_map() {
         json!("selection and (selection_2 or selection_3)")
     );
 }
+
+#[test]
+fn keywords_from_other_readers_become_keyword_selections() {
+    use vigil::ir::{Filter, Keyword, Text, TextPart};
+    let (det, _) = common::load_str("t.vigil", &format!("{HEAD}search a == 1"));
+    let mut det = det.unwrap();
+    let kw = |s: &str, cased: bool| {
+        let mut text = Text::default();
+        text.push(TextPart::AnyString);
+        text.push(TextPart::Lit(s.into()));
+        Filter::Keyword(Keyword {
+            text,
+            cased,
+            span: Default::default(),
+        })
+    };
+    det.filter = Filter::And(vec![
+        det.filter.clone(),
+        Filter::Or(vec![kw("mimi*katz", false), kw("sekurlsa", false)]),
+        Filter::Not(Box::new(kw("Benign", true))),
+    ]);
+    let out = common::compile(&det, Target::Sigma).unwrap();
+    let d = &serde_saphyr::from_multiple::<Value>(&out).unwrap()[0]["detection"];
+    assert_eq!(d["keywords"], json!([r"*mimi\*katz", "*sekurlsa"]));
+    assert_eq!(d["keywords_2"], json!({"|cased": ["*Benign"]}));
+    assert_eq!(d["condition"], json!("selection and keywords and not keywords_2"));
+}
