@@ -396,5 +396,8 @@ fn keywords_from_other_readers_become_keyword_selections() {
     let d = &serde_saphyr::from_multiple::<Value>(&out).unwrap()[0]["detection"];
     assert_eq!(d["keywords"], json!([r"*mimi\*katz", "*sekurlsa"]));
     assert_eq!(d["keywords_2"], json!({"|cased": ["*Benign"]}));
-    assert_eq!(d["condition"], json!("selection and keywords and not keywords_2"));
+    assert_eq!(
+        d["condition"],
+        json!("selection and keywords and not keywords_2")
+    );
 }
