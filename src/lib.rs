@@ -14,3 +14,4 @@ pub mod syntax;
 pub mod synth;
 pub mod targets;
 pub mod testing;
+pub mod vigil_print;

@@ -84,6 +84,8 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../profiles/splunk-auth0.yaml"),
     ),
     ("splunk-raw", include_str!("../profiles/splunk-raw.yaml")),
+    ("sigma-auth0", include_str!("../profiles/sigma-auth0.yaml")),
+    ("sigma-raw", include_str!("../profiles/sigma-raw.yaml")),
     ("auth0", include_str!("../profiles/auth0.yaml")),
     (
         "splunk-plain",

@@ -18,6 +18,67 @@ fn splunk() {
     });
 }
 
+/// The Sigma output (or the diagnostics saying why there is none), with the
+/// warnings and notes the compiler gave.
+fn sigma_snapshot(path: &std::path::Path, params: bool) -> String {
+    // Load under the path relative to the crate, so snapshots do not depend
+    // on where the checkout lives.
+    let rel = path.strip_prefix(common::root()).unwrap_or(path);
+    let text = std::fs::read_to_string(path).expect("readable");
+    let (det, diags) = common::load_str(&rel.display().to_string(), &text);
+    let mut det = det.unwrap_or_else(|| panic!("{diags:?}"));
+    let values: std::collections::BTreeMap<String, String> = if params {
+        common::sample_params(&det)
+    } else {
+        Default::default()
+    };
+    let diags = vigil::ir::params::substitute(&mut det, &values);
+    assert!(diags.is_empty(), "{diags:?}");
+    let profile = vigil::profile::Profile::load("sigma-auth0").expect("profile");
+    let opts = vigil::targets::Options {
+        filter_only: false,
+        comments: true,
+        params: values,
+        ..Default::default()
+    };
+    let render = |d: &[vigil::diagnostic::Diagnostic]| {
+        d.iter()
+            .map(vigil::diagnostic::render_plain)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match Target::Sigma.backend().compile(&det, &profile, &opts) {
+        Ok(c) if c.diagnostics.is_empty() => c.query,
+        Ok(c) => format!("{}\n{}", render(&c.diagnostics), c.query),
+        Err(e) => render(&e),
+    }
+}
+
+#[test]
+fn sigma() {
+    insta::glob!("../detections", "*.vigil", |path| {
+        insta::assert_snapshot!(sigma_snapshot(path, false));
+    });
+}
+
+/// With every parameter set to a sample value (thresholds become numbers,
+/// so aggregating pipelines can become correlations).
+#[test]
+fn sigma_with_params() {
+    insta::glob!("../detections", "*.vigil", |path| {
+        insta::assert_snapshot!(sigma_snapshot(path, true));
+    });
+}
+
+/// Detections written to exercise every shape the Sigma writer produces
+/// (pySigma loads each of them too: conformance/sigma_load.py).
+#[test]
+fn sigma_fixtures() {
+    insta::glob!("fixtures/sigma-write", "*.vigil", |path| {
+        insta::assert_snapshot!(sigma_snapshot(path, false));
+    });
+}
+
 /// Auth0 log search. Every catalog detection has a pipeline, which Auth0
 /// cannot run, so the snapshot is the `--filter-only` query followed by every
 /// warning (what was left out, and where Auth0's case-sensitive matching

@@ -204,7 +204,8 @@ fn render_text(entries: &[Entry]) -> String {
     let mut out = String::new();
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
-            out.push('\n');
+            // Sigma output stays one valid YAML stream: documents separated by `---`.
+            out.push_str(if e.target == "sigma" { "---\n" } else { "\n" });
         }
         out.push_str(&format!("# {} ({})\n{}\n", e.source, e.id, e.query));
     }
@@ -213,7 +214,7 @@ fn render_text(entries: &[Entry]) -> String {
 
 /// Writes through a temporary file and a rename, so a failure never leaves a
 /// partial file behind.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = path.with_extension(format!(
         "{}.vigil-tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("out")

@@ -3,6 +3,7 @@
 mod auth0_audit;
 mod check;
 mod compile;
+mod convert;
 mod debug;
 mod report;
 mod run;
@@ -57,6 +58,8 @@ pub enum Command {
     },
     /// List the built-in profiles.
     Profiles,
+    /// Rewrite detections (e.g. Sigma rules) in another language.
+    Convert(ConvertArgs),
     /// Print the Management API requests that audit machine-to-machine
     /// access to organizations (client grants).
     Auth0Audit {
@@ -116,6 +119,28 @@ pub struct CompileArgs {
     /// (same file names, e.g. splunk/savedsearches.conf.j2).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+/// Languages `convert` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTo {
+    /// Vigil's own language.
+    Vigil,
+}
+
+/// Arguments of `convert`.
+#[derive(clap::Args, Debug)]
+pub struct ConvertArgs {
+    /// Detection files or directories (Sigma rules, Vigil files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The language to write.
+    #[arg(long, value_enum, default_value = "vigil")]
+    pub to: ConvertTo,
+    /// Write to this file (one detection) or directory (one `<name>.vigil`
+    /// per detection); nothing is written unless every detection converts.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `check`.
@@ -227,6 +252,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Debug { stage, file } => debug::run(stage, &file),
+        Command::Convert(args) => convert::run(&args),
         Command::Auth0Audit { organization } => auth0_audit::run(organization.as_deref()),
         Command::Run(args) => run::run(&args),
         Command::Test(args) => test::run(&args),

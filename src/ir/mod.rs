@@ -15,6 +15,7 @@ pub mod filter;
 pub mod func;
 pub mod list;
 pub mod params;
+pub mod pattern;
 pub mod stage;
 pub mod value;
 pub mod visit;

@@ -11,6 +11,7 @@ pub mod auth0;
 pub mod elastic;
 pub mod esql;
 pub mod kql;
+pub mod sigma;
 pub mod splunk;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,8 @@ use crate::profile::Profile;
 pub enum Target {
     /// Splunk SPL.
     Splunk,
+    /// A Sigma v2 rule (plus a correlation rule for aggregating pipelines).
+    Sigma,
     /// Auth0 tenant log search (Lucene syntax, `GET /api/v2/logs?q=`).
     Auth0,
     /// Kibana Query Language: the filter of a detection.
@@ -40,6 +43,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Splunk => "splunk",
+            Target::Sigma => "sigma",
             Target::Auth0 => "auth0",
             Target::Kql => "kql",
             Target::Esql => "esql",
@@ -50,6 +54,7 @@ impl Target {
     pub fn default_profile(self) -> &'static str {
         match self {
             Target::Splunk => "splunk-auth0",
+            Target::Sigma => "sigma-auth0",
             Target::Auth0 => "auth0",
             Target::Kql | Target::Esql => "elastic-auth0",
         }
@@ -60,6 +65,7 @@ impl Target {
     pub fn profile_kind(self) -> &'static str {
         match self {
             Target::Splunk => "splunk",
+            Target::Sigma => "sigma",
             Target::Auth0 => "auth0",
             Target::Kql | Target::Esql => "elastic",
         }
@@ -69,6 +75,7 @@ impl Target {
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             Target::Splunk => &splunk::Splunk,
+            Target::Sigma => &sigma::Sigma,
             Target::Auth0 => &auth0::Auth0,
             Target::Kql => &kql::Kql,
             Target::Esql => &esql::Esql::DEFAULT,

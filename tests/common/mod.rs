@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod canon;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -226,6 +228,99 @@ pub fn spl_tokens(s: &str) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// A sample value for every declared parameter: `10` for numbers, `true`
+/// for booleans, `example-<name>` for strings.
+pub fn sample_params(det: &Detection) -> BTreeMap<String, String> {
+    det.params
+        .iter()
+        .map(|p| {
+            let v = match p.ty {
+                vigil::ir::ParamType::Number => "10".to_string(),
+                vigil::ir::ParamType::Bool => "true".to_string(),
+                vigil::ir::ParamType::String => format!("example-{}", p.name),
+            };
+            (p.name.clone(), v)
+        })
+        .collect()
+}
+
+/// Clears every span of a detection's parts, so two detections compare
+/// equal exactly when everything but source positions is equal.
+pub fn clear_spans(det: &mut Detection) {
+    use vigil::ir::{AggArg, Expr, Filter, Stage, StageKind};
+    use vigil::source::Span;
+    fn filter(f: &mut Filter) {
+        match f {
+            Filter::True => {}
+            Filter::And(v) | Filter::Or(v) => v.iter_mut().for_each(filter),
+            Filter::Not(x) | Filter::Group(x) => filter(x),
+            Filter::Pred(p) => p.span = Span::default(),
+            Filter::Keyword(k) => k.span = Span::default(),
+        }
+    }
+    fn expr(e: &mut Expr) {
+        match e {
+            Expr::Field(_) | Expr::Lit(_) => {}
+            Expr::Binary { lhs, rhs, .. } => {
+                expr(lhs);
+                expr(rhs);
+            }
+            Expr::And(v) | Expr::Or(v) => v.iter_mut().for_each(expr),
+            Expr::Not(x) | Expr::Neg(x) | Expr::Group(x) => expr(x),
+            Expr::In { expr: x, list, .. } => {
+                expr(x);
+                list.items.iter_mut().for_each(expr);
+            }
+            Expr::Call { args, span, .. } => {
+                *span = Span::default();
+                args.iter_mut().for_each(expr);
+            }
+            Expr::Matches(f) => filter(f),
+        }
+    }
+    fn stages(v: &mut [Stage]) {
+        for s in v {
+            s.span = Span::default();
+            match &mut s.kind {
+                StageKind::Eval { assignments } => {
+                    assignments.iter_mut().for_each(|a| expr(&mut a.value))
+                }
+                StageKind::Where { cond } => expr(cond),
+                StageKind::Search { filter: f } => filter(f),
+                StageKind::Stats { aggregates, .. } => {
+                    for a in aggregates.items.iter_mut() {
+                        if let Some(AggArg::Expr(e)) = &mut a.arg {
+                            expr(e);
+                        }
+                    }
+                }
+                StageKind::Join { query, .. } => {
+                    filter(&mut query.filter);
+                    stages(&mut query.stages);
+                }
+                _ => {}
+            }
+        }
+    }
+    filter(&mut det.filter);
+    stages(&mut det.pipeline);
+    for p in &mut det.params {
+        p.span = Span::default();
+    }
+}
+
+/// Asserts that two detections are equal but for spans and source file.
+pub fn assert_same_ir(a: &Detection, b: &Detection, context: &str) {
+    let (mut a, mut b) = (a.clone(), b.clone());
+    clear_spans(&mut a);
+    clear_spans(&mut b);
+    assert_eq!(a.meta, b.meta, "metadata differs: {context}");
+    assert_eq!(a.params, b.params, "parameters differ: {context}");
+    assert_eq!(a.scope, b.scope, "scope differs: {context}");
+    assert_eq!(a.filter, b.filter, "filter differs: {context}");
+    assert_eq!(a.pipeline, b.pipeline, "pipeline differs: {context}");
 }
 
 /// Rules listed under `## <section>` in detections/DEVIATIONS.md, with their
