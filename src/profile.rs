@@ -96,6 +96,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../profiles/elastic-auth0.yaml"),
     ),
     ("elastic-raw", include_str!("../profiles/elastic-raw.yaml")),
+    (
+        "elastic-plain",
+        include_str!("../profiles/elastic-plain.yaml"),
+    ),
 ];
 
 impl Profile {

@@ -22,7 +22,7 @@ use vigil::profile::Profile;
 use vigil::targets::{Options, Target};
 
 /// The targets the corpus is compiled to (one column each).
-const TARGETS: &[Target] = &[Target::Splunk];
+const TARGETS: &[Target] = &[Target::Splunk, Target::Kql, Target::Esql, Target::Sigma];
 
 /// Why a rule did or did not compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,6 +31,8 @@ enum Outcome {
     Compiled,
     /// Compiled; an `expand` placeholder is left as a parameter.
     Placeholder,
+    /// Not compiled until an `expand` placeholder gets a value.
+    PlaceholderNeeded,
     /// The target cannot express a construct of the rule.
     TargetLimit,
     /// The rule is invalid Sigma.
@@ -42,9 +44,10 @@ enum Outcome {
 }
 
 impl Outcome {
-    const ALL: [Outcome; 6] = [
+    const ALL: [Outcome; 7] = [
         Outcome::Compiled,
         Outcome::Placeholder,
+        Outcome::PlaceholderNeeded,
         Outcome::TargetLimit,
         Outcome::RuleDefect,
         Outcome::VigilGap,
@@ -55,6 +58,9 @@ impl Outcome {
         match self {
             Outcome::Compiled => "compiled",
             Outcome::Placeholder => "compiled, `expand` placeholder left as a parameter",
+            Outcome::PlaceholderNeeded => {
+                "not compiled: an `expand` placeholder needs a value (`--param`)"
+            }
             Outcome::TargetLimit => "not compiled: a limitation of the target",
             Outcome::RuleDefect => "not compiled: a defect in the rule",
             Outcome::VigilGap => "not compiled: a Vigil gap",
@@ -88,26 +94,63 @@ fn classify_compile(result: &Result<String, Vec<Diagnostic>>, placeholder: bool)
     match result {
         Ok(_) if placeholder => Outcome::Placeholder,
         Ok(_) => Outcome::Compiled,
-        Err(e) if e.iter().all(|d| d.code == codes::UNSUPPORTED) => Outcome::TargetLimit,
-        Err(_) => Outcome::VigilGap,
+        Err(e) => {
+            let mut errors = e.iter().filter(|d| d.is_error());
+            if !errors.all(|d| d.code == codes::UNSUPPORTED) {
+                Outcome::VigilGap
+            } else if placeholder {
+                Outcome::PlaceholderNeeded
+            } else {
+                Outcome::TargetLimit
+            }
+        }
     }
 }
 
-/// The profile for generic Sigma rules: `<target>-plain` if there is one.
+/// The profile for generic Sigma rules, fields as the rule names them:
+/// `<kind>-plain` (`splunk-plain`, `elastic-plain`), else `<kind>-raw`.
 fn profile_for(t: Target) -> Profile {
-    Profile::builtin(&format!("{}-plain", t.name()))
-        .or_else(|| Profile::builtin(t.default_profile()))
+    let kind = t.profile_kind();
+    Profile::builtin(&format!("{kind}-plain"))
+        .or_else(|| Profile::builtin(&format!("{kind}-raw")))
         .expect("a built-in profile")
 }
 
+/// A diagnostic's message with its particulars (quoted names, numbers)
+/// blanked, so that refusals group by reason.
+fn reason(d: &Diagnostic) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in d.message.chars() {
+        match c {
+            '`' if !quoted => {
+                quoted = true;
+                out.push_str("`…");
+            }
+            '`' => {
+                quoted = false;
+                out.push('`');
+            }
+            _ if quoted => {}
+            c if c.is_ascii_digit() => {
+                if !out.ends_with('N') {
+                    out.push('N');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// One file, every target.
-fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, String) {
+fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, Vec<String>) {
     let loaded: Loaded = match catch_unwind(|| vigil::load::load_file(path)) {
         Ok(l) => l,
         Err(_) => {
             return (
                 vec![Outcome::Panic; TARGETS.len()],
-                "panic while loading".into(),
+                vec!["panic while loading".into(); TARGETS.len()],
             );
         }
     };
@@ -118,7 +161,7 @@ fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, String) {
         .map(Diagnostic::one_line)
         .unwrap_or_default();
     if let Some(o) = classify_load(&loaded.diagnostics) {
-        return (vec![o; TARGETS.len()], first_error);
+        return (vec![o; TARGETS.len()], vec![first_error; TARGETS.len()]);
     }
     let placeholder = loaded
         .diagnostics
@@ -126,10 +169,11 @@ fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, String) {
         .any(|d| d.code == codes::SIGMA_PLACEHOLDER);
     let opts = Options::default();
     let mut outcomes = Vec::new();
-    let mut why = String::new();
+    let mut whys = Vec::new();
     for (t, profile) in TARGETS.iter().zip(profiles) {
         // The worst outcome over the file's detections.
         let mut worst = Outcome::Compiled;
+        let mut why = String::new();
         for det in &loaded.detections {
             let result = catch_unwind(AssertUnwindSafe(|| {
                 t.backend().compile(det, profile, &opts).map(|c| c.query)
@@ -139,7 +183,11 @@ fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, String) {
                     if let Err(e) = r
                         && why.is_empty()
                     {
-                        why = e.first().map(Diagnostic::one_line).unwrap_or_default();
+                        why = e
+                            .iter()
+                            .find(|d| d.is_error())
+                            .map(reason)
+                            .unwrap_or_default();
                     }
                     classify_compile(r, placeholder)
                 }
@@ -148,8 +196,9 @@ fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, String) {
             worst = worst.max(o);
         }
         outcomes.push(worst);
+        whys.push(why);
     }
-    (outcomes, why)
+    (outcomes, whys)
 }
 
 #[test]
@@ -165,14 +214,24 @@ fn sigmahq_corpus() {
         .map(|o| (*o, vec![0; TARGETS.len()]))
         .collect();
     let mut failures = Vec::new();
+    // (target, reason) → rules the target refused for it.
+    let mut limits: BTreeMap<(usize, String), usize> = BTreeMap::new();
     for path in &files {
-        let (outcomes, why) = run_file(path, &profiles);
+        let (outcomes, whys) = run_file(path, &profiles);
         for (i, o) in outcomes.iter().enumerate() {
             if let Some(c) = counts.get_mut(o) {
                 c[i] += 1;
             }
-            if *o > Outcome::Placeholder {
-                failures.push(format!("{} {:?}: {why}", TARGETS[i].name(), o));
+            if *o == Outcome::TargetLimit {
+                *limits.entry((i, whys[i].clone())).or_default() += 1;
+            } else if *o > Outcome::Placeholder {
+                failures.push(format!(
+                    "{} {:?} {}: {}",
+                    TARGETS[i].name(),
+                    o,
+                    path.display(),
+                    whys[i]
+                ));
             }
         }
     }
@@ -196,6 +255,17 @@ fn sigmahq_corpus() {
         table.push_str(&format!("| {} | {} |\n", o.label(), row.join(" | ")));
     }
     println!("{table}");
+    println!("Target limitations by reason:\n\n| target | rules | reason |\n|---|---:|---|");
+    let mut by_count: Vec<_> = limits.iter().collect();
+    by_count.sort_by(|a, b| a.0.0.cmp(&b.0.0).then(b.1.cmp(a.1)).then(a.0.1.cmp(&b.0.1)));
+    for ((i, why), n) in by_count {
+        println!(
+            "| {} | {n} | {} |",
+            TARGETS[*i].name(),
+            why.replace('|', "\\|")
+        );
+    }
+    println!();
     for f in &failures {
         println!("{f}");
     }

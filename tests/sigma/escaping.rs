@@ -1,6 +1,7 @@
 //! Sigma wildcards and backslash escapes (specification, "Escape
-//! Character") through the Splunk target: a literal `*` or `?` must never
-//! become a wildcard, and quotes or backslashes must never change the
+//! Character") through every target (Splunk, KQL, ES|QL, and back to
+//! Sigma): a literal `*` or `?` must never become a wildcard, a `?` must
+//! never be widened to `*`, and quotes or backslashes must never change the
 //! query's structure.
 
 use super::common::{Tok, spl_tokens};
@@ -89,4 +90,104 @@ fn quotes_and_operators_stay_inside_one_string() {
 fn keywords_with_a_literal_star_match_the_raw_event() {
     let q = spl_rule("  kw:\n    - 'select \\*'\n  condition: kw\n");
     assert_eq!(q, "*\n| where match(_raw, \"(?is)select \\*\")");
+}
+
+/// The query of `f: <value>` (single-quoted YAML) for a target, or the
+/// first error's message.
+fn in_target(value: &str, target: vigil::targets::Target, profile: &str) -> Result<String, String> {
+    let text = super::rule(&format!(
+        "  sel:\n    f: '{}'\n  condition: sel\n",
+        value.replace('\'', "''")
+    ));
+    let loaded = super::load(&text);
+    let det = loaded.detections.first().expect("a detection");
+    let profile = vigil::profile::Profile::load(profile).expect("profile");
+    target
+        .backend()
+        .compile(det, &profile, &vigil::targets::Options::default())
+        .map(|c| c.query)
+        .map_err(|e| {
+            e.iter()
+                .find(|d| d.is_error())
+                .map(|d| d.message.clone())
+                .unwrap_or_default()
+        })
+}
+
+/// The KQL of `f: <value>` (one line), or the error's message.
+fn kql(value: &str) -> Result<String, String> {
+    in_target(value, vigil::targets::Target::Kql, "elastic-plain")
+}
+
+/// The ES|QL `WHERE` of `f: <value>`.
+fn esql(value: &str) -> String {
+    let q = in_target(value, vigil::targets::Target::Esql, "elastic-plain").expect("compiles");
+    q.lines().nth(1).unwrap_or_default().to_string()
+}
+
+/// The Sigma selection line of `f: <value>`, written back.
+fn sigma(value: &str) -> String {
+    let q = in_target(value, vigil::targets::Target::Sigma, "sigma-raw").expect("compiles");
+    q.lines()
+        .find(|l| l.trim_start().starts_with("f"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn wildcards_and_backslashes_in_kql() {
+    assert_eq!(kql("a*b").unwrap(), "f: a*b");
+    // KQL has no one-character wildcard and no regular expressions: refused,
+    // never widened to `*`.
+    assert!(
+        kql("a?c")
+            .unwrap_err()
+            .contains("single-character wildcard")
+    );
+    assert_eq!(kql(r"a\*b").unwrap(), r#"f: "a*b""#);
+    assert_eq!(kql(r"a\?b").unwrap(), r#"f: "a?b""#);
+    assert_eq!(kql(r"C:\Windows\x").unwrap(), r#"f: "C:\\Windows\\x""#);
+    assert_eq!(kql(r"a\\b").unwrap(), r#"f: "a\\b""#);
+    // A backslash, then a wildcard: the backslash is escaped, the star not.
+    assert_eq!(kql(r"C:\Windows\\*").unwrap(), r"f: C\:\\Windows\\*");
+    assert_eq!(kql(r"end\").unwrap(), r#"f: "end\\""#);
+    assert_eq!(kql(r#"a"b"#).unwrap(), r#"f: "a\"b""#);
+    assert_eq!(kql("x or y:1").unwrap(), r#"f: "x or y:1""#);
+    assert_eq!(kql("a(b)c").unwrap(), r#"f: "a(b)c""#);
+}
+
+#[test]
+fn wildcards_and_backslashes_in_esql() {
+    assert_eq!(esql("a*b"), r#"| WHERE TO_LOWER(f) LIKE "a*b""#);
+    // LIKE has a one-character wildcard: `?` stays one character.
+    assert_eq!(esql("a?c"), r#"| WHERE TO_LOWER(f) LIKE "a?c""#);
+    assert_eq!(esql(r"a\*b"), r#"| WHERE TO_LOWER(f) == "a*b""#);
+    assert_eq!(esql(r"a\?b"), r#"| WHERE TO_LOWER(f) == "a?b""#);
+    assert_eq!(
+        esql(r"C:\Windows\x"),
+        r#"| WHERE TO_LOWER(f) == "c:\\windows\\x""#
+    );
+    // In a LIKE pattern a literal backslash is `\\`, written `\\\\` in the
+    // string literal.
+    assert_eq!(
+        esql(r"C:\Windows\\*"),
+        r#"| WHERE TO_LOWER(f) LIKE "c:\\\\windows\\\\*""#
+    );
+    assert_eq!(esql(r"end\"), r#"| WHERE TO_LOWER(f) == "end\\""#);
+    assert_eq!(esql(r#"a"b"#), r#"| WHERE TO_LOWER(f) == "a\"b""#);
+}
+
+#[test]
+fn wildcards_and_backslashes_written_back_to_sigma() {
+    assert_eq!(sigma("a*b"), "f: a*b");
+    assert_eq!(sigma("a?c"), "f: a?c");
+    assert_eq!(sigma(r"a\*b"), r"f: a\*b");
+    assert_eq!(sigma(r"a\?b"), r"f: a\?b");
+    // A backslash before an ordinary character is literal either way.
+    assert_eq!(sigma(r"C:\Windows\x"), r"f: C:\Windows\x");
+    assert_eq!(sigma(r"a\\b"), r"f: a\b");
+    // A trailing backslash is literal; the modifier adds the wildcard.
+    assert_eq!(sigma(r"C:\Windows\\*"), r"f|startswith: C:\Windows\");
+    assert_eq!(sigma(r#"a"b"#), r#"f: a"b"#);
 }
