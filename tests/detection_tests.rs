@@ -71,7 +71,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         stem: "article_attack_protection_status",
-        edits: &[("| sort -timestamp", "| sort +timestamp")],
+        edits: &[("| sort 10000 -timestamp", "| sort 10000 +timestamp")],
     },
     Mutation {
         stem: "article_attack_protection_status",
@@ -97,7 +97,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         stem: "mfa_downgrade_detect_disable_factors",
-        edits: &[("| sort -timestamp", "| sort +timestamp")],
+        edits: &[("| sort 10000 -timestamp", "| sort 10000 +timestamp")],
     },
     Mutation {
         stem: "mfa_downgrade_detect_disable_factors",
@@ -216,7 +216,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         stem: "attack_protection_features_turned_off",
-        edits: &[("| sort -timestamp", "| sort +timestamp")],
+        edits: &[("| sort 10000 -timestamp", "| sort 10000 +timestamp")],
     },
     Mutation {
         stem: "attack_protection_features_turned_off",
@@ -337,7 +337,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         stem: "insecure_grants_enabled_for_applications",
-        edits: &[("| sort -timestamp", "| sort +timestamp")],
+        edits: &[("| sort 10000 -timestamp", "| sort 10000 +timestamp")],
     },
     Mutation {
         stem: "insecure_grants_enabled_for_applications",

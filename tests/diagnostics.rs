@@ -85,3 +85,10 @@ fn rendered_error_has_snippet_label_and_help() {
     let text = vigil::diagnostic::render_plain(&diags[0]);
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn sort_zero_points_at_the_count() {
+    let (line, col, msg) = first_error("title: \"x\"\nsearch type == \"s\"\n| sort 0 -timestamp\n");
+    assert_eq!((line, col), (3, 8), "{msg}");
+    assert!(msg.contains("keeps no rows"), "{msg}");
+}

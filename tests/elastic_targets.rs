@@ -492,3 +492,25 @@ fn rendered_errors() {
     let e = errors("search user_id like \"a?\"\n", Target::Kql, None);
     insta::assert_snapshot!(vigil::diagnostic::render_plain(&e[0]));
 }
+
+/// `sort N` keeps N rows: SPL's count, ES|QL's `LIMIT`; without a count SPL
+/// needs `sort 0` to keep every row, and `sort 10000` is SPL's bare default.
+#[test]
+fn sort_counts_in_every_target() {
+    let src = |s: &str| format!("title: \"t\"\nsearch type == \"s\"\n| {s}\n");
+    let last = |q: String| q.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last(common::spl(&src("sort -timestamp"))),
+        "| sort 0 -_time"
+    );
+    assert_eq!(
+        last(common::spl(&src("sort 10000 -timestamp"))),
+        "| sort -_time"
+    );
+    assert_eq!(
+        last(common::spl(&src("sort 5 -timestamp"))),
+        "| sort 5 -_time"
+    );
+    let q = esql(&src("sort 5 -timestamp"));
+    assert!(q.ends_with("| SORT @timestamp DESC\n| LIMIT 5"), "{q}");
+}

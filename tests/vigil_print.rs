@@ -85,6 +85,7 @@ search a == 1
 | eventstats sum(d)
 | rename d as dd, 'p 95' AS p95
 | sort -dd, +p95 k2
+| sort 10 dd
 | fields - k2
 | table dd p95
 | join type=left dd [

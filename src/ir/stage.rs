@@ -290,6 +290,10 @@ pub enum StageKind {
     },
     /// Sorts rows.
     Sort {
+        /// Keep only the first N rows after sorting (`sort N ...`); every
+        /// row when absent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        limit: Option<u64>,
         /// The keys.
         keys: List<SortKey>,
     },

@@ -159,7 +159,7 @@ pub fn stage_fields<'a>(stages: &'a [Stage], f: &mut impl FnMut(&'a FieldRef)) {
                     f(&r.to.name);
                 }
             }
-            StageKind::Sort { keys } => keys.iter().for_each(|k| f(&k.field)),
+            StageKind::Sort { keys, .. } => keys.iter().for_each(|k| f(&k.field)),
             StageKind::Bin { field, .. }
             | StageKind::Rex { field, .. }
             | StageKind::MvExpand { field } => f(field),

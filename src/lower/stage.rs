@@ -140,7 +140,21 @@ impl Lowerer {
                     },
                 }
             }
-            A::Sort { keys } => StageKind::Sort {
+            A::Sort { limit, keys } => StageKind::Sort {
+                limit: match limit {
+                    Some(n) if n.node == 0 => {
+                        self.error_help(
+                            codes::SEMANTIC,
+                            n.span,
+                            "`sort 0` keeps no rows",
+                            "a count of zero",
+                            "leave the count out to keep every row, or give the number of rows to keep",
+                        );
+                        None
+                    }
+                    Some(n) => Some(n.node),
+                    None => None,
+                },
                 keys: List {
                     items: keys
                         .items

@@ -185,8 +185,10 @@ pub enum StageKind {
         /// The pairs.
         pairs: SepList<RenamePair>,
     },
-    /// `sort -a, b`.
+    /// `sort -a, b`, `sort 10000 -a`.
     Sort {
+        /// How many rows to keep after sorting (all when absent).
+        limit: Option<Node<u64>>,
         /// The keys.
         keys: SepList<SortKey>,
     },

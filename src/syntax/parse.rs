@@ -426,9 +426,20 @@ impl Builder {
             Rule::rename_stage => StageKind::Rename {
                 pairs: self.sep_items(it, Self::rename_pair)?,
             },
-            Rule::sort_stage => StageKind::Sort {
-                keys: self.sep_items(it, Self::sort_key)?,
-            },
+            Rule::sort_stage => {
+                let mut it = it.peekable();
+                let limit = match it.next_if(|p| p.as_rule() == Rule::sort_limit) {
+                    Some(p) => {
+                        let n = next(&mut kids(p), span)?;
+                        Some(self.integer(&n)?)
+                    }
+                    None => None,
+                };
+                StageKind::Sort {
+                    limit,
+                    keys: self.sep_items(it, Self::sort_key)?,
+                }
+            }
             Rule::head_stage => {
                 let p = next(&mut it, span)?;
                 StageKind::Head {

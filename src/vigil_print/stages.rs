@@ -83,7 +83,7 @@ impl Printer<'_> {
                     .collect();
                 format!("rename {}", join(&items, renames))
             }
-            StageKind::Sort { keys } => {
+            StageKind::Sort { limit, keys } => {
                 let items: Vec<String> = keys
                     .iter()
                     .map(|k| {
@@ -97,7 +97,8 @@ impl Printer<'_> {
                         format!("{dir}{}", self.field(&k.field, sp))
                     })
                     .collect();
-                format!("sort {}", join(&items, keys))
+                let count = limit.map(|n| format!("{n} ")).unwrap_or_default();
+                format!("sort {count}{}", join(&items, keys))
             }
             StageKind::Head { count } => format!("head {count}"),
             StageKind::Dedup { fields } => format!("dedup {}", self.fields(fields, sp)),

@@ -159,6 +159,8 @@ fn s22_sort() {
         ids(&run("search k exists\n| sort -v", &ev)),
         ["3", "4", "1", "6", "2", "5"]
     );
+    // `sort N` keeps the first N rows after sorting.
+    assert_eq!(ids(&run("search k exists\n| sort 2 -v", &ev)), ["3", "4"]);
 }
 
 #[test]

@@ -120,7 +120,7 @@ fn compile(s: &Stage, cx: &mut Cx, lookups: &Lookups) -> Option<CStage> {
             CStage::Fields(columns::Fields::new(*remove, fields))
         }
         StageKind::Rename { renames } => CStage::Rename(columns::Renames::new(renames)),
-        StageKind::Sort { keys } => CStage::Sort(order::Sort::new(keys)),
+        StageKind::Sort { limit, keys } => CStage::Sort(order::Sort::new(keys, *limit)),
         StageKind::Head { count } => CStage::Head(usize::try_from(*count).unwrap_or(usize::MAX)),
         StageKind::Dedup { fields } => CStage::Dedup(order::Dedup::new(fields)),
         StageKind::Bin { field, span: width } => CStage::Bin(extract::Bin::new(field, *width)),

@@ -38,19 +38,22 @@ pub fn compare_keys(a: Option<&Val>, b: Option<&Val>, descending: bool) -> Order
     }
 }
 
-/// `sort`: a stable sort on the keys, every row kept.
+/// `sort`: a stable sort on the keys, every row kept unless a count is
+/// given (`sort N`), in which case the first N.
 #[derive(Debug)]
 pub struct Sort {
     keys: Vec<(Field, bool)>,
+    limit: usize,
 }
 
 impl Sort {
-    pub fn new(keys: &List<SortKey>) -> Sort {
+    pub fn new(keys: &List<SortKey>, limit: Option<u64>) -> Sort {
         Sort {
             keys: keys
                 .iter()
                 .map(|k| (Field::new(&k.field), k.descending))
                 .collect(),
+            limit: limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)),
         }
     }
 
@@ -67,6 +70,7 @@ impl Sort {
             }
             Ordering::Equal
         });
+        keyed.truncate(self.limit);
         Box::new(keyed.into_iter().map(|(_, r)| r))
     }
 }

@@ -73,7 +73,7 @@ impl Printer<'_> {
                     .collect();
                 vec![format!("RENAME {}", parts.join(", "))]
             }
-            StageKind::Sort { keys } => {
+            StageKind::Sort { limit, keys } => {
                 let parts: Vec<String> = keys
                     .iter()
                     .map(|k| {
@@ -81,7 +81,9 @@ impl Printer<'_> {
                         if k.descending { format!("{c} DESC") } else { c }
                     })
                     .collect();
-                vec![format!("SORT {}", parts.join(", "))]
+                let mut out = vec![format!("SORT {}", parts.join(", "))];
+                out.extend(limit.map(|n| format!("LIMIT {n}")));
+                out
             }
             StageKind::Head { count } => vec![format!("LIMIT {count}")],
             StageKind::Bin { field, span } => self.bin(field, span),

@@ -66,14 +66,18 @@ impl Printer<'_> {
                     self.alias(&r.to)
                 ))
             ),
-            StageKind::Sort { keys } => format!(
+            StageKind::Sort { limit, keys } => format!(
                 "sort {}{}",
                 // SPL's sort keeps only its first 10,000 rows unless told
-                // `0`; Vigil's keeps every row. A `head` of at most 10,000
-                // right after makes the limit invisible.
-                match next.map(|n| &n.kind) {
-                    Some(StageKind::Head { count }) if *count <= SPL_SORT_LIMIT => "",
-                    _ => "0 ",
+                // `0`; Vigil's keeps every row unless given a count. A `head`
+                // of at most 10,000 right after makes the limit invisible.
+                match (limit, next.map(|n| &n.kind)) {
+                    (Some(SPL_SORT_LIMIT), _) => String::new(),
+                    (Some(n), _) => format!("{n} "),
+                    (None, Some(StageKind::Head { count })) if *count <= SPL_SORT_LIMIT => {
+                        String::new()
+                    }
+                    (None, _) => "0 ".to_string(),
                 },
                 keys.join_with(|k| {
                     let dir = if k.descending {
