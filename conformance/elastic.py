@@ -12,8 +12,9 @@
    colons, keywords and line breaks are compiled into both languages, parsed
    back with the real grammars, and must come back as exactly one test on
    the expected field with exactly the original value.
-3. Each --corpus directory (for example the SigmaHQ rules, once Vigil reads
-   Sigma) is compiled whole; every query it emits must parse.
+3. Each --corpus directory (the SigmaHQ rules, the Sigma correlation
+   fixtures) is compiled whole with the `elastic-plain` profile; every query
+   it emits must parse.
 
 Exit status 1 if any emitted query fails to parse, or an escaping case does
 not round-trip; the summary says how many detections compiled and why the
