@@ -2,9 +2,10 @@
 """Every Sigma file Vigil writes must load in pySigma.
 
 For each detection in detections/ and tests/fixtures/sigma-write/, compiles
-it with `vigil compile --target sigma`, twice: as written, and with every
+it with `vigil compile --target sigma` three times: as written, with every
 declared parameter set to a sample value (thresholds become numbers, so
-aggregating pipelines can become correlation rules). Every output is loaded
+aggregating pipelines can become correlation rules), and with
+`--filter-only` (the filter alone, which every detection has). Every output is loaded
 with pySigma's `SigmaCollection.from_yaml` (which also resolves correlation
 references); a detection Vigil refuses (an error diagnostic, exit 1) is
 counted with its reason. For fixtures named `escaping*.vigil`, each value
@@ -129,8 +130,14 @@ def main():
             failures.append(f"{rel}: does not load: {first_error(ir_run.stderr)}")
             continue
         ir = json.loads(ir_run.stdout)
-        for label, extra in (("as written", []), ("with sample params", sample_params(ir))):
-            if label != "as written" and not extra:
+        variants = (
+            ("as written", []),
+            ("with sample params", sample_params(ir)),
+            # Every detection's filter, its pipeline left out with a warning.
+            ("--filter-only", ["--filter-only"]),
+        )
+        for label, extra in variants:
+            if label == "with sample params" and not extra:
                 continue
             out = run(args.vigil, "compile", "--target", "sigma", str(rel), *extra)
             if out.returncode == 1:
