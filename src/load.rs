@@ -59,15 +59,25 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    walk_files(dir, &mut |p| {
+        if is_detection_file(&p) {
+            out.push(p);
+        }
+    })
+}
+
+/// Calls `f` with every file under `dir`, recursively, in sorted order (so
+/// that output is deterministic whatever the file system's order).
+pub fn walk_files(dir: &Path, f: &mut impl FnMut(PathBuf)) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
-        } else if is_detection_file(&p) {
-            out.push(p);
+            walk_files(&p, f)?;
+        } else {
+            f(p);
         }
     }
     Ok(())

@@ -9,7 +9,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use common::{compile, load, normalize, root};
+use common::{compile, deviations, load, normalize, root};
 use vigil::targets::Target;
 
 /// The detection whose reference is the seed article's search.
@@ -20,29 +20,6 @@ const ARTICLE_ID: &str = "3f0c6f3e-5a2b-4d0e-9b7a-0a1e2f3c4d5e";
 
 /// How many rules the Auth0 catalog has.
 const CATALOG_RULES: usize = 33;
-
-/// Rules listed under `## <section>` in DEVIATIONS.md, with their reasons.
-pub fn deviations(section: &str) -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(root().join("detections/DEVIATIONS.md")).unwrap_or_default();
-    let mut out = BTreeMap::new();
-    let mut in_section = false;
-    for line in text.lines() {
-        if let Some(h) = line.strip_prefix("## ") {
-            in_section = h.trim().eq_ignore_ascii_case(section);
-            continue;
-        }
-        if in_section
-            && let Some(rest) = line.strip_prefix("- `")
-            && let Some((name, reason)) = rest.split_once('`')
-        {
-            out.insert(
-                name.to_string(),
-                reason.trim_start_matches(':').trim().to_string(),
-            );
-        }
-    }
-    out
-}
 
 fn reference_for(stem: &str) -> Option<PathBuf> {
     let dir = root().join("tests/fixtures/auth0-catalog");

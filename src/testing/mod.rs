@@ -105,20 +105,13 @@ fn walk(
     tests: &mut Vec<PathBuf>,
     detections: &mut Vec<PathBuf>,
 ) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, tests, detections)?;
-        } else if is_test_file(&p) {
+    crate::load::walk_files(dir, &mut |p| {
+        if is_test_file(&p) {
             tests.push(p);
         } else if crate::load::is_detection_file(&p) {
             detections.push(p);
         }
-    }
-    Ok(())
+    })
 }
 
 /// Finds the tests files under `paths` (directories, tests files or

@@ -101,17 +101,12 @@ fn in_target(value: &str, target: vigil::targets::Target, profile: &str) -> Resu
     ));
     let loaded = super::load(&text);
     let det = loaded.detections.first().expect("a detection");
-    let profile = vigil::profile::Profile::load(profile).expect("profile");
-    target
-        .backend()
-        .compile(det, &profile, &vigil::targets::Options::default())
-        .map(|c| c.query)
-        .map_err(|e| {
-            e.iter()
-                .find(|d| d.is_error())
-                .map(|d| d.message.clone())
-                .unwrap_or_default()
-        })
+    super::try_compile(det, target, profile).map_err(|e| {
+        e.iter()
+            .find(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// The KQL of `f: <value>` (one line), or the error's message.

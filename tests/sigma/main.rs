@@ -45,8 +45,18 @@ pub fn compile(det: &Detection, profile: &str) -> String {
     compile_to(det, Target::Splunk, profile)
 }
 
-/// Compiles one detection for a target with a profile.
+/// Compiles one detection for a target with a profile, panicking on errors.
 pub fn compile_to(det: &Detection, target: Target, profile: &str) -> String {
+    try_compile(det, target, profile).unwrap_or_else(|e| panic!("{}", render(&e)))
+}
+
+/// Compiles one detection for a target with a profile: the query, or the
+/// diagnostics.
+pub fn try_compile(
+    det: &Detection,
+    target: Target,
+    profile: &str,
+) -> Result<String, Vec<Diagnostic>> {
     let profile = Profile::load(profile).expect("profile");
     let opts = Options {
         filter_only: false,
@@ -54,10 +64,10 @@ pub fn compile_to(det: &Detection, target: Target, profile: &str) -> String {
         params: BTreeMap::new(),
         stack_version: None,
     };
-    match target.backend().compile(det, &profile, &opts) {
-        Ok(c) => c.query,
-        Err(e) => panic!("{}", render(&e)),
-    }
+    target
+        .backend()
+        .compile(det, &profile, &opts)
+        .map(|c| c.query)
 }
 
 /// The SPL of every detection of a file (plain profile: no index, fields as

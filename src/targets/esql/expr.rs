@@ -18,7 +18,6 @@ use super::quote::{like_pattern, string};
 use super::regex::to_lucene;
 use crate::ir::{BinOp, Expr, Func, RegexFlags, Text, TextPart, Value};
 use crate::source::Span;
-use crate::targets::elastic::{Rows, translate};
 
 const ADD: u8 = 5;
 const MUL: u8 = 6;
@@ -79,11 +78,7 @@ impl Printer<'_> {
             Expr::Call { func, args, span } => self.call(*func, args, *span),
             // A Sigma condition used as a value (correlation filters):
             // the same filter a `search` stage would print, as one operand.
-            Expr::Matches(f) => {
-                let (ef, notes) = translate(self.layout, f, Rows::Pipeline, &self.det.file);
-                self.diags.extend(notes);
-                (format!("({})", self.filter(&ef, Rows::Pipeline)), ATOM)
-            }
+            Expr::Matches(f) => (format!("({})", self.row_filter(f)), ATOM),
         }
     }
 

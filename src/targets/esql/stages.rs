@@ -2,10 +2,18 @@
 
 use super::Printer;
 use super::quote::{ident, index, raw_string};
-use crate::ir::{Expr, FieldKind, FieldRef, List, Stage, StageKind, TimeUnit};
+use crate::ir::{Expr, FieldKind, FieldRef, Filter, List, Stage, StageKind, TimeUnit};
 use crate::targets::elastic::{FieldType, Rows, translate};
 
 impl Printer<'_> {
+    /// A search filter over the pipeline's rows (a `search` stage, or a
+    /// Sigma condition read as a value), with the notes its translation gave.
+    pub(super) fn row_filter(&mut self, filter: &Filter) -> String {
+        let (ef, notes) = translate(self.layout, filter, Rows::Pipeline, &self.det.file);
+        self.diags.extend(notes);
+        self.filter(&ef, Rows::Pipeline)
+    }
+
     /// One stage, as zero or more commands (without the leading `| `).
     pub(super) fn stage(&mut self, s: &Stage) -> Vec<String> {
         match &s.kind {
@@ -27,11 +35,7 @@ impl Printer<'_> {
                 vec![format!("EVAL {}", parts.join(", "))]
             }
             StageKind::Where { cond } => vec![format!("WHERE {}", self.expr(cond))],
-            StageKind::Search { filter } => {
-                let (ef, notes) = translate(self.layout, filter, Rows::Pipeline, &self.det.file);
-                self.diags.extend(notes);
-                vec![format!("WHERE {}", self.filter(&ef, Rows::Pipeline))]
-            }
+            StageKind::Search { filter } => vec![format!("WHERE {}", self.row_filter(filter))],
             StageKind::Stats {
                 event,
                 aggregates,
