@@ -10,6 +10,7 @@ pub mod package;
 pub mod profile;
 pub mod sigma;
 pub mod source;
+pub mod spl;
 pub mod syntax;
 pub mod synth;
 pub mod targets;

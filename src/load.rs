@@ -1,5 +1,6 @@
-//! Finding and loading detection files: Vigil (`.vigil`) and Sigma
-//! (`.yml`, `.yaml`).
+//! Finding and loading detection files: Vigil (`.vigil`), Sigma
+//! (`.yml`, `.yaml`) and Splunk searches (`.spl`, `savedsearches.conf`, YAML
+//! with `--from splunk`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,10 +25,11 @@ pub struct Loaded {
 /// True if the path names a detection file Vigil reads (a detection's
 /// tests file, `<stem>.tests.yaml`, is not one).
 pub fn is_detection_file(p: &Path) -> bool {
-    matches!(
+    (matches!(
         p.extension().and_then(|e| e.to_str()),
         Some(VIGIL_EXT) | Some("yml") | Some("yaml")
-    ) && !is_test_file(p)
+    ) || crate::spl::is_spl_input(p))
+        && !is_test_file(p)
 }
 
 /// True if the path names a detection's tests file (`*.tests.yaml` or
@@ -126,6 +128,14 @@ fn load_file_with(path: &Path, lower: impl FnOnce(&Path, String) -> Loaded) -> L
 pub fn load_text(path: &Path, text: String) -> Loaded {
     let file = SourceFile::new(path.display().to_string(), text);
     let is_vigil = path.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
+    if crate::spl::is_spl_input(path) {
+        let (detections, diagnostics) = crate::spl::load(file.clone());
+        return Loaded {
+            file,
+            detections,
+            diagnostics,
+        };
+    }
     if is_vigil {
         let (det, diagnostics) = crate::lower::load_vigil(file.clone());
         Loaded {
@@ -158,7 +168,7 @@ pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
         let is_vigil = p.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
         let mut parsed = None;
         let read = load_file_with(p, |path, text| {
-            if is_vigil {
+            if is_vigil || crate::spl::is_spl_input(path) {
                 return load_text(path, text);
             }
             let file = SourceFile::new(path.display().to_string(), text);

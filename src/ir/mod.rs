@@ -43,6 +43,8 @@ pub enum SourceKind {
     Vigil,
     /// A Sigma rule.
     Sigma,
+    /// A Splunk search (SPL).
+    Splunk,
 }
 
 /// Descriptive metadata. Standard Sigma fields are typed; everything else

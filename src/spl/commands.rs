@@ -1,0 +1,588 @@
+//! Pipeline commands → IR stages, one function per command. Every command,
+//! option or argument form the IR cannot represent is refused at its span.
+
+use super::cursor::{Cursor, PResult, unescape, unescape_regex};
+use super::{expr, search};
+use crate::ir::{
+    AggArg, AggFunc, Aggregate, Alias, Assign, Duration, FieldRef, JoinKind, List, LookupField,
+    LookupOutputs, OutputMode, ParamType, Regex, RegexFlags, Rename, Sep, SortKey, StageKind,
+    SubQuery, Text,
+};
+
+/// Commands the IR has no stage for, that detection content uses: refused
+/// by name. Anything else unknown is refused too, as an unknown command.
+const KNOWN_UNSUPPORTED: &[&str] = &[
+    "tstats", "transaction", "map", "foreach", "append", "appendcols", "appendpipe",
+    "iplocation", "xmlkv", "outputlookup", "inputlookup", "convert", "makemv", "regex",
+    "replace", "streamstats", "timechart", "chart", "top", "rare", "eventcount", "fromjson",
+    "collect", "datamodel", "from", "rest", "multisearch", "union", "apply", "fit",
+    "geostats", "kvform", "extract", "makeresults", "addinfo", "strcat", "mvcombine", "nomv",
+    "untable", "xyseries", "delta", "accum", "autoregress", "anomalydetection", "cluster",
+    "gentimes", "uniq", "reverse", "tail", "tags", "typer", "filldown", "selfjoin", "bucketdir",
+    "return", "format", "sendemail", "outputcsv", "inputcsv", "loadjob", "savedsearch",
+];
+
+/// One stage: the command word at the cursor, then its arguments. `None`
+/// for a stage that does nothing (`search *`).
+pub fn command(c: &mut Cursor, join_sub: &mut dyn FnMut(&mut Cursor, usize, usize) -> PResult<SubQuery>) -> PResult<Option<StageKind>> {
+    c.ws();
+    let start = c.pos;
+    let (word, _) = c.take_while(|ch| ch.is_alphanumeric() || ch == '_');
+    let name = word.to_ascii_lowercase();
+    let kind = match name.as_str() {
+        "search" => {
+            let f = search::filter(c)?;
+            if f.is_true() {
+                return Ok(None);
+            }
+            StageKind::Search { filter: f }
+        }
+        "where" => {
+            let cond = expr::expr(c)?;
+            end(c, StageKind::Where { cond })?
+        }
+        "eval" => eval(c)?,
+        "stats" | "eventstats" => stats(c, name == "eventstats")?,
+        "table" => StageKind::Table {
+            fields: field_list(c, &[])?,
+        },
+        "fields" => {
+            let remove = c.eat("-");
+            if !remove {
+                c.eat("+");
+            }
+            StageKind::Fields {
+                remove,
+                fields: field_list(c, &[])?,
+            }
+        }
+        "rename" => rename(c)?,
+        "sort" => sort(c)?,
+        "head" => {
+            if c.eat_kw("limit") && !c.eat("=") {
+                return Err(c.expected("`=`"));
+            }
+            let count = number(c)?.unwrap_or(10);
+            end(c, StageKind::Head { count })?
+        }
+        "dedup" => {
+            if c.peek().is_some_and(|ch| ch.is_ascii_digit()) {
+                return Err(c.refuse(c.pos, c.pos + 1, "`dedup N` (keeping N events)"));
+            }
+            StageKind::Dedup {
+                fields: field_list(c, &[])?,
+            }
+        }
+        "bin" | "bucket" => bin(c)?,
+        "rex" => rex(c)?,
+        "spath" => spath(c)?,
+        "mvexpand" => {
+            let f = one_field(c)?;
+            end(c, StageKind::MvExpand { field: f })?
+        }
+        "lookup" => lookup(c)?,
+        "join" => join(c, join_sub)?,
+        "fillnull" => fillnull(c)?,
+        "transpose" => {
+            let rows = number(c)?;
+            c.names.all_local();
+            end(c, StageKind::Transpose { rows })?
+        }
+        _ if word.is_empty() => return Err(c.expected("a command")),
+        _ => {
+            let what = if KNOWN_UNSUPPORTED.contains(&name.as_str()) {
+                format!("the `{name}` command")
+            } else {
+                format!("the unknown command `{name}`")
+            };
+            return Err(c.refuse(start, start + word.len(), &what));
+        }
+    };
+    Ok(Some(kind))
+}
+
+/// Checks that the stage ends here.
+fn end<T>(c: &mut Cursor, v: T) -> PResult<T> {
+    if c.at_end() {
+        Ok(v)
+    } else {
+        Err(c.expected("the end of the command"))
+    }
+}
+
+fn number(c: &mut Cursor) -> PResult<Option<u64>> {
+    let (w, at) = c.take_while(|ch| ch.is_ascii_digit());
+    if w.is_empty() {
+        return Ok(None);
+    }
+    w.parse()
+        .map(Some)
+        .map_err(|_| c.error(at, c.pos, "number too large", "here", "use a smaller number"))
+}
+
+/// A field name in a command's arguments: bare, `"quoted"` or `'quoted'`.
+fn field_name(c: &mut Cursor) -> PResult<(String, bool, usize)> {
+    c.ws();
+    let at = c.pos;
+    match c.peek() {
+        Some('"') => {
+            let (raw, _) = c.quoted_raw()?;
+            Ok((unescape(raw), true, at))
+        }
+        Some('\'') => {
+            let r = c.rest();
+            let len = r[1..].find('\'').ok_or_else(|| c.expected("a closing `'`"))?;
+            c.pos += len + 2;
+            Ok((r[1..1 + len].to_string(), true, at))
+        }
+        _ => {
+            let (w, _) = c.take_while(|ch| !ch.is_whitespace() && !",()=\"[]".contains(ch));
+            if w.is_empty() {
+                return Err(c.expected("a field name"));
+            }
+            if w.contains('*') {
+                return Err(c.refuse(at, c.pos, "a wildcard field name"));
+            }
+            Ok((w.to_string(), false, at))
+        }
+    }
+}
+
+fn one_field(c: &mut Cursor) -> PResult<FieldRef> {
+    let (n, q, _) = field_name(c)?;
+    Ok(c.names.field(&n, q))
+}
+
+/// Fields separated by commas or spaces, up to the end or a stop word.
+fn field_list(c: &mut Cursor, stop: &[&str]) -> PResult<List<FieldRef>> {
+    let mut items = Vec::new();
+    let mut seps = Vec::new();
+    loop {
+        if c.at_end() || c.peek() == Some('[') || stop.iter().any(|w| c.peek_word().eq_ignore_ascii_case(w)) {
+            break;
+        }
+        if !items.is_empty() {
+            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+        }
+        items.push(one_field(c)?);
+    }
+    Ok(List { items, seps })
+}
+
+/// `as` or `AS` and the new name, if present.
+fn alias(c: &mut Cursor, define: bool) -> PResult<Option<Alias>> {
+    c.ws();
+    let save = c.pos;
+    if !c.eat_kw("as") {
+        return Ok(None);
+    }
+    let upper = &c.x.text[save..c.pos] == "AS";
+    let (n, q, _) = field_name(c)?;
+    let name = if define {
+        c.names.define_field(&n, q)
+    } else {
+        c.names.field(&n, q)
+    };
+    Ok(Some(Alias { name, upper }))
+}
+
+fn eval(c: &mut Cursor) -> PResult<StageKind> {
+    let mut assignments = Vec::new();
+    loop {
+        let (n, q, _) = field_name(c)?;
+        if !c.eat("=") {
+            return Err(c.expected("`=`"));
+        }
+        let value = expr::expr(c)?;
+        let field = c.names.define_field(&n, q);
+        assignments.push(Assign { field, value });
+        if !c.eat(",") {
+            break;
+        }
+    }
+    end(c, StageKind::Eval { assignments })
+}
+
+fn agg_func(name: &str) -> Option<AggFunc> {
+    let lower = name.to_ascii_lowercase();
+    let canonical = match lower.as_str() {
+        "c" => "count",
+        "distinct_count" => "dc",
+        "mean" => "avg",
+        other => other,
+    };
+    if let Some(n) = canonical.strip_prefix('p').filter(|n| n.parse::<u8>().is_ok()) {
+        return AggFunc::from_name(&format!("perc{n}"));
+    }
+    AggFunc::from_name(canonical)
+}
+
+fn stats(c: &mut Cursor, event: bool) -> PResult<StageKind> {
+    let mut items = Vec::new();
+    let mut seps = Vec::new();
+    loop {
+        if c.at_end() || c.peek_word().eq_ignore_ascii_case("by") {
+            break;
+        }
+        if !items.is_empty() {
+            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+        }
+        c.ws();
+        let start = c.pos;
+        let (w, _) = c.take_while(|ch| ch.is_alphanumeric() || ch == '_');
+        if c.rest().starts_with('=') {
+            return Err(c.refuse(start, c.pos, &format!("the stats option `{w}=`")));
+        }
+        let Some(func) = agg_func(w) else {
+            return Err(c.refuse(start, c.pos.max(start + 1), &format!("the aggregate `{w}`")));
+        };
+        let arg = if c.rest().starts_with('(') {
+            c.eat("(");
+            let arg = if c.eat_kw("eval") {
+                if !c.eat("(") {
+                    return Err(c.expected("`(` after eval"));
+                }
+                let e = expr::expr(c)?;
+                if !c.eat(")") {
+                    return Err(c.expected("`)`"));
+                }
+                AggArg::Expr(e)
+            } else {
+                if c.peek() == Some('*') {
+                    return Err(c.refuse(c.pos, c.pos + 1, "an aggregate over every field (`*`)"));
+                }
+                AggArg::Field(one_field(c)?)
+            };
+            if !c.eat(")") {
+                return Err(c.expected("`)`"));
+            }
+            Some(arg)
+        } else {
+            None
+        };
+        let mut a = Aggregate {
+            func,
+            arg,
+            alias: None,
+        };
+        a.alias = alias(c, true)?;
+        if a.alias.is_none() {
+            c.names.define(&c.x.text[start..c.pos].trim().to_string());
+            c.names.define(&a.default_name());
+        }
+        items.push(a);
+    }
+    let by = if c.eat_kw("by") {
+        field_list(c, &[])?
+    } else {
+        List::commas(Vec::new())
+    };
+    end(
+        c,
+        StageKind::Stats {
+            event,
+            aggregates: List { items, seps },
+            by,
+        },
+    )
+}
+
+fn rename(c: &mut Cursor) -> PResult<StageKind> {
+    let mut items = Vec::new();
+    let mut seps = Vec::new();
+    while !c.at_end() {
+        if !items.is_empty() {
+            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+        }
+        let from = one_field(c)?;
+        let Some(to) = alias(c, true)? else {
+            return Err(c.expected("`as` and the new name"));
+        };
+        items.push(Rename { from, to });
+    }
+    Ok(StageKind::Rename {
+        renames: List { items, seps },
+    })
+}
+
+fn sort(c: &mut Cursor) -> PResult<StageKind> {
+    if c.eat_kw("limit") && !c.eat("=") {
+        return Err(c.expected("`=`"));
+    }
+    // SPL's sort keeps 10,000 rows unless given a count; `0` keeps all.
+    let limit = match number(c)? {
+        Some(0) => None,
+        Some(n) => Some(n),
+        None => Some(10_000),
+    };
+    let mut items = Vec::new();
+    let mut seps = Vec::new();
+    while !c.at_end() {
+        if !items.is_empty() {
+            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+        }
+        let descending = c.eat("-");
+        let explicit_ascending = !descending && c.eat("+");
+        c.ws();
+        let at = c.pos;
+        let field = one_field(c)?;
+        if c.rest().starts_with('(') || ["desc", "d"].contains(&c.peek_word()) {
+            return Err(c.refuse(at, c.pos, "a sort key function or `desc`"));
+        }
+        items.push(SortKey {
+            field,
+            descending,
+            explicit_ascending,
+        });
+    }
+    Ok(StageKind::Sort {
+        limit,
+        keys: List { items, seps },
+    })
+}
+
+/// `name=value` options before a command's arguments.
+fn option<'n>(c: &mut Cursor, names: &[&'n str]) -> Option<(&'n str, usize)> {
+    c.ws();
+    let save = c.pos;
+    for n in names {
+        if c.eat_kw(n) && c.eat("=") {
+            return Some((n, save));
+        }
+        c.pos = save;
+    }
+    None
+}
+
+fn bin(c: &mut Cursor) -> PResult<StageKind> {
+    let (mut field, mut span) = (None, None);
+    while !c.at_end() {
+        if option(c, &["span"]).is_some() {
+            let (w, at) = c.take_while(|ch| !ch.is_whitespace());
+            span = Some(Duration::parse(w).ok_or_else(|| {
+                c.error(at, c.pos, format!("`{w}` is not a span Vigil reads"), "span", "write a span such as 1h, 30m or 1d")
+            })?);
+        } else if let Some((o, at)) = option(c, &["bins", "minspan", "start", "end", "aligntime"]) {
+            return Err(c.refuse(at, c.pos, &format!("the bin option `{o}=`")));
+        } else if c.peek_word().eq_ignore_ascii_case("as") {
+            return Err(c.refuse(c.pos, c.pos + 2, "`bin ... as` (a new column)"));
+        } else {
+            field = Some(one_field(c)?);
+        }
+    }
+    match (field, span) {
+        (Some(field), Some(span)) => Ok(StageKind::Bin { field, span }),
+        _ => Err(c.expected("a field and span=")),
+    }
+}
+
+fn rex(c: &mut Cursor) -> PResult<StageKind> {
+    let mut field = None;
+    let mut max_match = None;
+    let mut pattern = None;
+    while !c.at_end() {
+        if option(c, &["field"]).is_some() {
+            field = Some(one_field(c)?);
+        } else if option(c, &["max_match"]).is_some() {
+            max_match = number(c)?;
+        } else if let Some((o, at)) = option(c, &["mode", "offset_field"]) {
+            return Err(c.refuse(at, c.pos, &format!("the rex option `{o}=`")));
+        } else if c.peek() == Some('"') {
+            let (raw, at) = c.quoted_raw()?;
+            pattern = Some(c.text(&unescape_regex(raw), at + 1, false, ParamType::String));
+        } else {
+            return Err(c.expected("field=, max_match= or a quoted regular expression"));
+        }
+    }
+    let Some(pattern) = pattern else {
+        return Err(c.expected("a regular expression"));
+    };
+    let field = field.unwrap_or_else(|| c.names.field("_raw", false));
+    let groups = group_names(&pattern);
+    for g in &groups {
+        c.names.define(g);
+    }
+    Ok(StageKind::Rex {
+        field,
+        regex: Regex {
+            pattern,
+            flags: RegexFlags::default(),
+        },
+        max_match,
+        groups,
+    })
+}
+
+/// The named groups `(?<name>` / `(?P<name>` of a pattern.
+fn group_names(t: &Text) -> Vec<String> {
+    let s = t.display();
+    let mut out = Vec::new();
+    for (i, _) in s.match_indices("(?") {
+        let rest = &s[i + 2..];
+        let rest = rest.strip_prefix('P').unwrap_or(rest);
+        if let Some(body) = rest.strip_prefix('<')
+            && let Some(end) = body.find('>')
+            && !body.starts_with(['=', '!'])
+        {
+            out.push(body[..end].to_string());
+        }
+    }
+    out
+}
+
+fn spath(c: &mut Cursor) -> PResult<StageKind> {
+    let (mut path, mut output, mut path_keyword) = (None, None, false);
+    while !c.at_end() {
+        if option(c, &["output"]).is_some() {
+            let (n, q, _) = field_name(c)?;
+            output = Some(c.names.define_field(&n, q));
+        } else if option(c, &["path"]).is_some() {
+            path_keyword = true;
+            path = Some(one_field(c)?);
+        } else if let Some((o, at)) = option(c, &["input"]) {
+            return Err(c.refuse(at, c.pos, &format!("`spath {o}=`")));
+        } else {
+            path = Some(one_field(c)?);
+        }
+    }
+    let Some(path) = path else {
+        return Err(c.refuse(c.pos.saturating_sub(5), c.pos, "`spath` without a path (every key)"));
+    };
+    if output.is_none() {
+        c.names.define(&path.path.render("{}"));
+    }
+    Ok(StageKind::Spath {
+        path,
+        output,
+        path_keyword,
+    })
+}
+
+fn lookup_fields(c: &mut Cursor, outputs: bool) -> PResult<List<LookupField>> {
+    let mut items = Vec::new();
+    let mut seps = Vec::new();
+    while !c.at_end() && !(c.peek_word().eq_ignore_ascii_case("output") || c.peek_word().eq_ignore_ascii_case("outputnew")) {
+        if !items.is_empty() {
+            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+        }
+        let (n, q, _) = field_name(c)?;
+        let column = FieldRef {
+            kind: crate::ir::FieldKind::Lookup,
+            ..FieldRef::local(&n)
+        };
+        let column = FieldRef { quoted: q, ..column };
+        let al = alias(c, outputs)?;
+        if outputs && al.is_none() {
+            c.names.define(&n);
+        }
+        items.push(LookupField { column, alias: al });
+    }
+    Ok(List { items, seps })
+}
+
+fn lookup(c: &mut Cursor) -> PResult<StageKind> {
+    if let Some((o, at)) = option(c, &["local", "update", "event_time_field"]) {
+        return Err(c.refuse(at, c.pos, &format!("the lookup option `{o}=`")));
+    }
+    let (table, q, _) = field_name(c)?;
+    let _ = q;
+    let inputs = lookup_fields(c, false)?;
+    let outputs = if c.at_end() {
+        None
+    } else {
+        let (kw, _) = c.take_while(|ch| ch.is_alphabetic());
+        let mode = if kw.eq_ignore_ascii_case("outputnew") {
+            OutputMode::OutputNew
+        } else {
+            OutputMode::Output
+        };
+        Some(LookupOutputs {
+            mode,
+            keyword: kw.to_string(),
+            fields: lookup_fields(c, true)?,
+        })
+    };
+    Ok(StageKind::Lookup {
+        table: Text::lit(table),
+        inputs,
+        outputs,
+    })
+}
+
+fn join(
+    c: &mut Cursor,
+    sub: &mut dyn FnMut(&mut Cursor, usize, usize) -> PResult<SubQuery>,
+) -> PResult<StageKind> {
+    let (mut kind, mut kind_explicit) = (JoinKind::Inner, false);
+    while let Some((o, at)) = option(c, &["type", "max", "overwrite", "usetime", "earlier"]) {
+        let (v, _) = c.take_while(|ch| ch.is_alphanumeric());
+        match (o, v.to_ascii_lowercase().as_str()) {
+            ("type", "inner") => kind = JoinKind::Inner,
+            ("type", "left") => kind = JoinKind::Left,
+            ("type", _) => return Err(c.refuse(at, c.pos, &format!("`join type={v}`"))),
+            _ => return Err(c.refuse(at, c.pos, &format!("the join option `{o}=`"))),
+        }
+        kind_explicit = true;
+    }
+    let fields = field_list(c, &[])?;
+    if !c.eat("[") {
+        return Err(c.expected("a subsearch `[...]`"));
+    }
+    let open = c.pos;
+    let close = matching_bracket(c.rest()).map(|n| open + n).ok_or_else(|| c.expected("`]` closing the subsearch"))?;
+    let query = sub(c, open, close)?;
+    c.pos = close + 1;
+    end(
+        c,
+        StageKind::Join {
+            kind,
+            kind_explicit,
+            fields,
+            query: Box::new(query),
+        },
+    )
+}
+
+/// The offset of the `]` closing a subsearch whose body starts `s`.
+fn matching_bracket(s: &str) -> Option<usize> {
+    let (mut depth, mut quote, mut escape) = (0, false, false);
+    for (i, ch) in s.char_indices() {
+        if quote {
+            match ch {
+                _ if escape => escape = false,
+                '\\' => escape = true,
+                '"' => quote = false,
+                _ => {}
+            }
+            continue;
+        }
+        match ch {
+            '"' => quote = true,
+            '[' => depth += 1,
+            ']' if depth == 0 => return Some(i),
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn fillnull(c: &mut Cursor) -> PResult<StageKind> {
+    let value = match option(c, &["value"]) {
+        Some(_) => Some(if c.peek() == Some('"') {
+            let (raw, at) = c.quoted_raw()?;
+            crate::ir::Value::Str(c.text(&unescape(raw), at + 1, false, ParamType::String))
+        } else {
+            let (w, _) = c.take_while(|ch| !ch.is_whitespace());
+            match w.parse::<i64>() {
+                Ok(i) => crate::ir::Value::Int(i),
+                Err(_) => crate::ir::Value::str(w),
+            }
+        }),
+        None => None,
+    };
+    Ok(StageKind::FillNull {
+        value,
+        fields: field_list(c, &[])?,
+    })
+}
