@@ -484,8 +484,8 @@ fn lookup(c: &mut Cursor) -> PResult<StageKind> {
     if let Some((o, at)) = option(c, &["local", "update", "event_time_field"]) {
         return Err(c.refuse(at, c.pos, &format!("the lookup option `{o}=`")));
     }
-    let (table, q, _) = field_name(c)?;
-    let _ = q;
+    let (table, _, at) = field_name(c)?;
+    let table = c.text(&table, at, false, ParamType::String);
     let inputs = lookup_fields(c, false)?;
     let outputs = if c.at_end() {
         None
@@ -503,7 +503,7 @@ fn lookup(c: &mut Cursor) -> PResult<StageKind> {
         })
     };
     Ok(StageKind::Lookup {
-        table: Text::lit(table),
+        table,
         inputs,
         outputs,
     })

@@ -79,7 +79,7 @@ pub fn read_search(
         };
         pipeline(&mut c, &segs).map_err(|d| d.in_file(file))?
     };
-    let (filter, scope, source) = scope::extract(filter, names.profile.as_ref());
+    let (filter, scope, source) = scope::extract(filter, names.profile.as_ref(), names.unscoped_sub);
     meta.logsource.extend(source);
     times_into(&mut meta, &names.times);
     let profile_params: Vec<String> = match (&names.profile, scope) {
@@ -168,8 +168,9 @@ fn subsearch(c: &mut Cursor, open: usize, close: usize) -> cursor::PResult<SubQu
         };
         pipeline(&mut sc, &segs)?
     };
+    let (filter, scope, _) = scope::extract(filter, names.profile.as_ref(), false);
+    names.unscoped_sub |= scope == crate::ir::Scope::None;
     c.names.absorb(&names);
-    let (filter, _, _) = scope::extract(filter, names.profile.as_ref());
     Ok(SubQuery { filter, stages })
 }
 

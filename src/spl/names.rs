@@ -17,6 +17,8 @@ pub struct Names {
     pub profile: Option<Profile>,
     /// Time modifiers met in searches (`earliest`, `latest`), as written.
     pub times: Vec<(String, String)>,
+    /// A sub-search lacked the profile's scope terms.
+    pub unscoped_sub: bool,
 }
 
 impl Names {
@@ -34,6 +36,7 @@ impl Names {
     pub fn absorb(&mut self, other: &Names) {
         self.locals.extend(other.locals.iter().cloned());
         self.all_local |= other.all_local;
+        self.unscoped_sub |= other.unscoped_sub;
     }
 
     /// A new scope for a sub-search: same profile, no columns.

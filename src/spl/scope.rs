@@ -40,9 +40,13 @@ fn index_term(s: &str) -> Option<String> {
 /// Takes the data-source terms and the profile's scope terms out of the
 /// top-level conjunction. Returns the rest of the filter, the scope and the
 /// data source (`index`, `sourcetype`, ... → values).
+/// With `keep_scope`, the scope terms stay in the filter as tests and the
+/// detection scopes itself (a sub-search of the catalog reads every
+/// tenant, so its outer search cannot take the profile's scope).
 pub fn extract(
     filter: Filter,
     profile: Option<&Profile>,
+    keep_scope: bool,
 ) -> (Filter, Scope, BTreeMap<String, String>) {
     let items = match filter {
         Filter::And(v) => v,
@@ -63,6 +67,7 @@ pub fn extract(
             continue;
         }
         if let Some(p) = profile
+            && !keep_scope
             && is_scope_term(&f, p)
         {
             scoped = true;
