@@ -80,6 +80,10 @@ fn cmp(c: &mut Cursor) -> PResult<Expr> {
     for (sym, op) in ops {
         if c.eat(sym) {
             let rhs = add(c)?;
+            if !matches!(op, BinOp::Eq | BinOp::Ne) {
+                numeric(c, &lhs);
+                numeric(c, &rhs);
+            }
             return Ok(Expr::Binary {
                 op,
                 lhs: Box::new(lhs),
@@ -126,6 +130,8 @@ fn add(c: &mut Cursor) -> PResult<Expr> {
             return Ok(lhs);
         };
         let rhs = mul(c)?;
+        numeric(c, &lhs);
+        numeric(c, &rhs);
         lhs = Expr::Binary {
             op,
             lhs: Box::new(lhs),
@@ -147,11 +153,20 @@ fn mul(c: &mut Cursor) -> PResult<Expr> {
             return Ok(lhs);
         };
         let rhs = unary(c)?;
+        numeric(c, &lhs);
+        numeric(c, &rhs);
         lhs = Expr::Binary {
             op,
             lhs: Box::new(lhs),
             rhs: Box::new(rhs),
         };
+    }
+}
+
+/// A parameter used in arithmetic or an ordering takes numbers.
+fn numeric(c: &mut Cursor, e: &Expr) {
+    if let Expr::Lit(Value::Param(n)) = e {
+        c.param(n, ParamType::Number, 0);
     }
 }
 
@@ -194,7 +209,8 @@ fn primary(c: &mut Cursor) -> PResult<Expr> {
                 return Err(c.expected("a parameter `{name}`"));
             };
             c.pos += name.len() + 2;
-            c.param(&name, ParamType::Number, start);
+            // Text unless arithmetic or an ordering uses it (`numeric`).
+            c.param(&name, ParamType::String, start);
             Ok(Expr::Lit(Value::Param(name)))
         }
         Some(ch) if ch.is_ascii_digit() => {

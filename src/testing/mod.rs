@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::Detection;
 use crate::load::{is_test_file, load_file};
 use crate::source::{SourceFile, Span};
 use spec::TestFile;
@@ -178,6 +179,13 @@ fn at(file: &Arc<SourceFile>, line: usize, col: usize, message: String) -> Diagn
 
 /// Runs every case of one tests file.
 pub fn run_file(tests: &Path) -> FileResult {
+    run_file_with(tests, None)
+}
+
+/// Runs every case of one tests file against `detection` instead of the
+/// file's own detection (the Splunk reader's tests run the catalog's
+/// imported searches through the hand ports' cases).
+pub fn run_file_with(tests: &Path, detection: Option<&Detection>) -> FileResult {
     let mut result = FileResult {
         tests: tests.to_path_buf(),
         detection: None,
@@ -234,7 +242,7 @@ pub fn run_file(tests: &Path) -> FileResult {
     }
     // A file with several detections (a Sigma correlation and its rules)
     // is tested through its last one, the correlation.
-    let Some(det) = loaded.detections.last() else {
+    let Some(det) = detection.or(loaded.detections.last()) else {
         result.errors.push(at(
             &file,
             1,
