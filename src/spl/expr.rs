@@ -316,6 +316,9 @@ fn call(c: &mut Cursor, name: &str, start: usize) -> PResult<Expr> {
         }
         _ => {}
     }
+    if lower == "searchmatch" {
+        return searchmatch(c, start);
+    }
     let Some(func) = Func::from_name(&lower) else {
         return Err(c.refuse(start, start + name.len(), &format!("the eval function `{name}()`")));
     };
@@ -356,4 +359,27 @@ fn call(c: &mut Cursor, name: &str, start: usize) -> PResult<Expr> {
         args,
         span: c.span(start, c.pos),
     })
+}
+
+/// `searchmatch("<search>")`: the event matches a search-command filter.
+fn searchmatch(c: &mut Cursor, start: usize) -> PResult<Expr> {
+    if c.peek() != Some('"') {
+        return Err(c.expected("a quoted search"));
+    }
+    let (raw, at) = c.quoted_raw()?;
+    if !c.eat(")") {
+        return Err(c.refuse(start, c.pos, "`searchmatch` with more than one argument"));
+    }
+    let inner = unescape(raw);
+    let base = c.span(at + 1, at + 1).start;
+    let x = super::lex::expand(&inner, base, &super::Macros::default()).map_err(Box::new)?;
+    let mut sub = Cursor {
+        x: &x,
+        pos: 0,
+        end: x.text.len(),
+        names: c.names,
+        params: c.params,
+    };
+    let f = super::search::filter(&mut sub)?;
+    Ok(Expr::Matches(Box::new(f)))
 }

@@ -126,7 +126,9 @@ fn value_text(v: &Value) -> Option<String> {
 /// "{your-tenant-name}"`).
 fn is_scope_term(f: &Filter, p: &Profile) -> bool {
     let Filter::Pred(pred) = f else { return false };
-    p.scope.iter().any(|t| {
+    // A quoted field name is the author's own test, not the profile's
+    // scope term (which is printed unquoted).
+    !pred.field.quoted && p.scope.iter().any(|t| {
         pred.field.path.to_string() == t.field
             && matches!(&pred.test, Test::Eq { value: Value::Str(text), cased: false }
                 if text.parts == [TextPart::Param(t.param.clone())])
