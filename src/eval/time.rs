@@ -133,6 +133,36 @@ pub fn format_iso(secs: f64) -> String {
     }
 }
 
+/// Formats epoch seconds with a `strftime` format in UTC: `%Y %m %d %H %M
+/// %S %F %T %%`. Any other specifier gives `None`.
+pub fn strftime(secs: f64, fmt: &str) -> Option<String> {
+    let whole = secs.floor() as i64;
+    let (y, m, d) = civil_from_days(whole.div_euclid(86_400));
+    let sod = whole.rem_euclid(86_400);
+    let (h, mi, s) = (sod / 3600, sod % 3600 / 60, sod % 60);
+    let mut out = String::new();
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'Y' => out.push_str(&format!("{y:04}")),
+            'm' => out.push_str(&format!("{m:02}")),
+            'd' => out.push_str(&format!("{d:02}")),
+            'H' => out.push_str(&format!("{h:02}")),
+            'M' => out.push_str(&format!("{mi:02}")),
+            'S' => out.push_str(&format!("{s:02}")),
+            'F' => out.push_str(&format!("{y:04}-{m:02}-{d:02}")),
+            'T' => out.push_str(&format!("{h:02}:{mi:02}:{s:02}")),
+            '%' => out.push('%'),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 /// The start of the `bin` bucket holding `secs`: fixed spans (ms to days)
 /// are multiples of the span since the epoch; weeks start on Monday 00:00;
 /// months and years are calendar months and years (`2mon` buckets start in
@@ -165,6 +195,16 @@ pub fn bucket(secs: f64, span: Duration) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strftime_formats_utc() {
+        assert_eq!(
+            strftime(1_752_226_200.0, "%Y-%m-%dT%H:%M:%S").as_deref(),
+            Some("2025-07-11T09:30:00")
+        );
+        assert_eq!(strftime(0.0, "%F %T %%").as_deref(), Some("1970-01-01 00:00:00 %"));
+        assert_eq!(strftime(0.0, "%a"), None);
+    }
 
     #[test]
     fn round_trips() {

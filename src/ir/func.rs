@@ -58,6 +58,9 @@ pub enum Func {
     Split,
     /// `cidrmatch(cidr, ip)`.
     CidrMatch,
+    /// `strftime(epoch_seconds, format)`: the time as text, in UTC, with
+    /// `%Y %m %d %H %M %S` (and `%F`, `%T`, `%%`) in the format.
+    Strftime,
 }
 
 /// How many arguments a function takes.
@@ -100,6 +103,7 @@ impl Func {
         Func::Substr,
         Func::Split,
         Func::CidrMatch,
+        Func::Strftime,
     ];
 
     /// The name used in Vigil source.
@@ -129,6 +133,7 @@ impl Func {
             Func::Substr => "substr",
             Func::Split => "split",
             Func::CidrMatch => "cidrmatch",
+            Func::Strftime => "strftime",
         }
     }
 
@@ -148,7 +153,8 @@ impl Func {
             | Func::MvIndex
             | Func::MvJoin
             | Func::Split
-            | Func::CidrMatch => Arity::Exactly(2),
+            | Func::CidrMatch
+            | Func::Strftime => Arity::Exactly(2),
             Func::MvCount
             | Func::MvFilter
             | Func::IsNull
@@ -203,6 +209,7 @@ impl Func {
             Func::Substr => "substr(text, start[, length])",
             Func::Split => "split(text, separator)",
             Func::CidrMatch => "cidrmatch(cidr, ip)",
+            Func::Strftime => "strftime(time, format)",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::ir::{
 /// by name. Anything else unknown is refused too, as an unknown command.
 const KNOWN_UNSUPPORTED: &[&str] = &[
     "tstats", "transaction", "map", "foreach", "append", "appendcols", "appendpipe",
-    "iplocation", "xmlkv", "outputlookup", "inputlookup", "convert", "makemv", "regex",
+    "iplocation", "xmlkv", "outputlookup", "inputlookup", "makemv", "regex",
     "replace", "streamstats", "timechart", "chart", "top", "rare", "eventcount", "fromjson",
     "collect", "datamodel", "from", "rest", "multisearch", "union", "apply", "fit",
     "geostats", "kvform", "extract", "makeresults", "addinfo", "strcat", "mvcombine", "nomv",
@@ -42,6 +42,7 @@ pub fn command(c: &mut Cursor, join_sub: &mut dyn FnMut(&mut Cursor, usize, usiz
             end(c, StageKind::Where { cond })?
         }
         "eval" => eval(c)?,
+        "convert" => convert(c)?,
         "stats" | "eventstats" => stats(c, name == "eventstats")?,
         "table" => StageKind::Table {
             fields: field_list(c, &[])?,
@@ -201,6 +202,53 @@ fn eval(c: &mut Cursor) -> PResult<StageKind> {
         }
     }
     end(c, StageKind::Eval { assignments })
+}
+
+/// `convert [timeformat="..."] ctime(f) [as g] ...`: each `ctime` is
+/// `eval g = strftime(f, format)`; other conversions are refused.
+fn convert(c: &mut Cursor) -> PResult<StageKind> {
+    let mut format = "%m/%d/%Y %H:%M:%S".to_string();
+    if option(c, &["timeformat"]).is_some() {
+        if c.peek() != Some('"') {
+            return Err(c.expected("a quoted time format"));
+        }
+        let (raw, _) = c.quoted_raw()?;
+        format = unescape(raw);
+    }
+    let mut assignments = Vec::new();
+    while !c.at_end() {
+        c.eat(",");
+        let at = c.pos;
+        let (w, _) = c.take_while(|ch| ch.is_alphanumeric() || ch == '_');
+        if !w.eq_ignore_ascii_case("ctime") || !c.eat("(") {
+            return Err(c.refuse(at, c.pos.max(at + 1), &format!("the conversion `convert {w}`")));
+        }
+        let (n, q, _) = field_name(c)?;
+        if !c.eat(")") {
+            return Err(c.expected("`)`"));
+        }
+        let source = c.names.field(&n, q);
+        let target = match alias(c, true)? {
+            Some(a) => a.name,
+            None => c.names.define_field(&n, q),
+        };
+        let span = c.span(at, c.pos);
+        assignments.push(Assign {
+            field: target,
+            value: crate::ir::Expr::Call {
+                func: crate::ir::Func::Strftime,
+                args: vec![
+                    crate::ir::Expr::Field(source),
+                    crate::ir::Expr::Lit(crate::ir::Value::str(format.clone())),
+                ],
+                span,
+            },
+        });
+    }
+    if assignments.is_empty() {
+        return Err(c.expected("ctime(field)"));
+    }
+    Ok(StageKind::Eval { assignments })
 }
 
 fn agg_func(name: &str) -> Option<AggFunc> {

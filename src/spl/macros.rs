@@ -55,19 +55,25 @@ impl Macros {
     }
 
     /// Reads `macros.conf`, a security_content macro `.yml`, or every such
-    /// file in a directory.
-    pub fn load(&mut self, path: &Path) -> Result<(), String> {
+    /// file in a directory. In a directory, a file that cannot be read is
+    /// skipped: its message is returned (a search that calls the macro
+    /// then fails as calling an unknown macro).
+    pub fn load(&mut self, path: &Path) -> Result<Vec<String>, String> {
         if path.is_dir() {
             let mut files = Vec::new();
             crate::load::walk_files(path, &mut |p| files.push(p))
                 .map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut skipped = Vec::new();
             for f in files {
                 let ext = f.extension().and_then(|e| e.to_str());
                 if matches!(ext, Some("yml" | "yaml" | "conf")) {
-                    self.load(&f)?;
+                    match self.load(&f) {
+                        Ok(more) => skipped.extend(more),
+                        Err(e) => skipped.push(e),
+                    }
                 }
             }
-            return Ok(());
+            return Ok(skipped);
         }
         let text =
             std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -82,7 +88,7 @@ impl Macros {
                     self.define(name, &args, def);
                 }
             }
-            return Ok(());
+            return Ok(Vec::new());
         }
         #[derive(serde::Deserialize)]
         struct Yml {
@@ -94,7 +100,7 @@ impl Macros {
         let m: Yml = serde_saphyr::from_str(&text)
             .map_err(|e| format!("{}: not a macro definition: {e}", path.display()))?;
         self.define(&m.name, &m.arguments, &m.definition);
-        Ok(())
+        Ok(Vec::new())
     }
 }
 

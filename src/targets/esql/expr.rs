@@ -186,6 +186,23 @@ impl Printer<'_> {
             Func::Abs => simple(self, "ABS"),
             Func::Substr => simple(self, "SUBSTRING"),
             Func::MvCount => simple(self, "MV_COUNT"),
+            Func::Strftime => match args.get(1).and_then(|a| match a {
+                Expr::Lit(Value::Str(t)) => t.as_literal().and_then(|f| date_pattern(&f)),
+                _ => None,
+            }) {
+                Some(pattern) => {
+                    let t = arg(self, 0);
+                    (
+                        format!("DATE_FORMAT({}, TO_DATETIME(({t}) * 1000))", string(&pattern)),
+                        ATOM,
+                    )
+                }
+                None => self.unsupported(
+                    span,
+                    "strftime needs a constant format of %Y %m %d %H %M %S %F %T",
+                    None,
+                ),
+            },
             Func::Now => ("TO_LONG(NOW()) / 1000".to_string(), MUL),
             Func::MvJoin => {
                 let (mv, sep) = (arg(self, 0), arg(self, 1));
@@ -355,6 +372,47 @@ impl Printer<'_> {
         self.error(span, format!("ES|QL: {msg}"), "here", help);
         (String::new(), ATOM)
     }
+}
+
+/// A `strftime` format as a DATE_FORMAT pattern (Java's
+/// DateTimeFormatter): specifiers become letters, other text is quoted.
+fn date_pattern(fmt: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut lit = String::new();
+    let flush = |out: &mut String, lit: &mut String| {
+        if !lit.is_empty() {
+            out.push('\'');
+            out.push_str(&lit.replace('\'', "''"));
+            out.push('\'');
+            lit.clear();
+        }
+    };
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            lit.push(c);
+            continue;
+        }
+        let spec = match chars.next()? {
+            'Y' => "yyyy",
+            'm' => "MM",
+            'd' => "dd",
+            'H' => "HH",
+            'M' => "mm",
+            'S' => "ss",
+            'F' => "yyyy-MM-dd",
+            'T' => "HH:mm:ss",
+            '%' => {
+                lit.push('%');
+                continue;
+            }
+            _ => return None,
+        };
+        flush(&mut out, &mut lit);
+        out.push_str(spec);
+    }
+    flush(&mut out, &mut lit);
+    Some(out)
 }
 
 /// The text of a regular expression that is plain text: no operators, no
