@@ -15,6 +15,10 @@
 3. Each --corpus directory (the SigmaHQ rules, the Sigma correlation
    fixtures) is compiled whole with the `elastic-plain` profile; every query
    it emits must parse.
+4. Each --splunk-corpus directory (Splunk's security_content: `detections/`
+   and `macros/`) is read by the Splunk reader (`--from splunk --macros`)
+   and compiled with `--filter-only` to both languages; every query it
+   emits must parse.
 
 Exit status 1 if any emitted query fails to parse, or an escaping case does
 not round-trip; the summary says how many detections compiled and why the
@@ -325,15 +329,18 @@ def run_escaping(binary: str, report: dict) -> int:
 
 
 # -------------------------------------------------------------------- corpus
-def run_corpus(binary: str, directory: Path, report: dict) -> int:
+def run_corpus(binary: str, directory: Path, report: dict, reader: list[str] | None = None) -> int:
+    """`reader`: arguments that choose the reader (the Splunk corpus); its
+    ES|QL is filter-only too."""
     failures = 0
     kql = check.make_checker("kql")
+    esql_extra = ["--stack-version", DEFAULT_VERSION] + (["--filter-only"] if reader else [])
     for target, extra, checker in (
         ("kql", ["--filter-only"], kql),
-        ("esql", ["--stack-version", DEFAULT_VERSION], check.make_checker("esql", esql_version=DEFAULT_VERSION)),
+        ("esql", esql_extra, check.make_checker("esql", esql_version=DEFAULT_VERSION)),
     ):
         # Generic rules name fields as their logs do: no Auth0 mapping.
-        entries, err = vigil(binary, str(directory), "--target", target, "--profile", "elastic-plain", *extra)
+        entries, err = vigil(binary, *(reader or []), str(directory), "--target", target, "--profile", "elastic-plain", *extra)
         bad = []
         for e in entries:
             problem = parse_ok(checker, e["query"])
@@ -363,6 +370,7 @@ def main() -> int:
     ap.add_argument("--vigil", default=str(root / "target" / "debug" / "vigil"))
     ap.add_argument("--detections", default=str(root / "detections"))
     ap.add_argument("--corpus", action="append", default=[], help="a directory of rules to compile whole")
+    ap.add_argument("--splunk-corpus", action="append", default=[], help="security_content: detections/ and macros/, read as SPL")
     ap.add_argument("--json", help="write the full report here")
     args = ap.parse_args()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), check.RECURSION_LIMIT))
@@ -373,6 +381,9 @@ def main() -> int:
     failures += run_escaping(args.vigil, report)
     for c in args.corpus:
         failures += run_corpus(args.vigil, Path(c), report)
+    for c in args.splunk_corpus:
+        reader = ["--from", "splunk", "--macros", str(Path(c) / "macros")]
+        failures += run_corpus(args.vigil, Path(c) / "detections", report, reader)
 
     for row in report["detections"]:
         print(f"{row['file']}")

@@ -7,6 +7,7 @@ mod convert;
 mod debug;
 mod report;
 mod run;
+mod spl;
 mod test;
 
 use std::path::PathBuf;
@@ -24,6 +25,14 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Splunk search macros for `.spl` inputs: a macros.conf, a
+    /// security_content macro .yml, or a directory of them (repeatable).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub macros: Vec<PathBuf>,
+    /// Read YAML inputs as detections in this language instead of Sigma
+    /// (`splunk`: the search in their `splunk:` or `search:` field).
+    #[arg(long, global = true, value_enum)]
+    pub from: Option<spl::From>,
 }
 
 /// Output formats of `compile`.
@@ -248,6 +257,9 @@ pub struct GenArgs {
 
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Err(code) = spl::configure(&cli.macros, cli.from) {
+        return code;
+    }
     match cli.command {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),

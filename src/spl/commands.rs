@@ -159,11 +159,22 @@ fn field_list(c: &mut Cursor, stop: &[&str]) -> PResult<List<FieldRef>> {
     let mut items = Vec::new();
     let mut seps = Vec::new();
     loop {
-        if c.at_end() || c.peek() == Some('[') || stop.iter().any(|w| c.peek_word().eq_ignore_ascii_case(w)) {
+        let is_option = |c: &mut Cursor| {
+            let w = c.peek_word();
+            stop.iter().any(|s| s.eq_ignore_ascii_case(w))
+                && c.rest().trim_start()[w.len()..].trim_start().starts_with('=')
+        };
+        if c.at_end() || c.peek() == Some('[') || is_option(c) {
+            break;
+        }
+        let comma = c.eat(",");
+        // Splunk passes over empty items (`a, , b`).
+        while c.eat(",") {}
+        if c.at_end() || c.peek() == Some('[') {
             break;
         }
         if !items.is_empty() {
-            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+            seps.push(if comma { Sep::Comma } else { Sep::Space });
         }
         items.push(one_field(c)?);
     }
@@ -272,14 +283,22 @@ fn stats(c: &mut Cursor, event: bool) -> PResult<StageKind> {
         if c.at_end() || c.peek_word().eq_ignore_ascii_case("by") {
             break;
         }
+        let comma = c.eat(",");
+        // A trailing comma before `by` (`max(_time) as lastTime, by x`).
+        if c.at_end() || c.peek_word().eq_ignore_ascii_case("by") {
+            break;
+        }
         if !items.is_empty() {
-            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+            seps.push(if comma { Sep::Comma } else { Sep::Space });
         }
         c.ws();
         let start = c.pos;
         let (w, _) = c.take_while(|ch| ch.is_alphanumeric() || ch == '_');
         if c.rest().starts_with('=') {
             return Err(c.refuse(start, c.pos, &format!("the stats option `{w}=`")));
+        }
+        if w.is_empty() {
+            return Err(c.expected("an aggregate such as `count` or `values(field)`"));
         }
         let Some(func) = agg_func(w) else {
             return Err(c.refuse(start, c.pos.max(start + 1), &format!("the aggregate `{w}`")));
@@ -557,22 +576,32 @@ fn lookup(c: &mut Cursor) -> PResult<StageKind> {
     })
 }
 
+const JOIN_OPTIONS: &[&str] = &["type", "max", "overwrite", "usetime", "earlier"];
+
+/// `type=inner|left`; outer joins and the other options are refused.
+fn join_options(c: &mut Cursor, kind: &mut JoinKind, explicit: &mut bool) -> PResult<()> {
+    while let Some((o, at)) = option(c, JOIN_OPTIONS) {
+        let (v, _) = c.take_while(|ch| ch.is_alphanumeric());
+        match (o, v.to_ascii_lowercase().as_str()) {
+            ("type", "inner") => *kind = JoinKind::Inner,
+            ("type", "left") => *kind = JoinKind::Left,
+            ("type", _) => return Err(c.refuse(at, c.pos, &format!("`join type={v}`"))),
+            _ => return Err(c.refuse(at, c.pos, &format!("the join option `{o}=`"))),
+        }
+        *explicit = true;
+    }
+    Ok(())
+}
+
 fn join(
     c: &mut Cursor,
     sub: &mut dyn FnMut(&mut Cursor, usize, usize) -> PResult<SubQuery>,
 ) -> PResult<StageKind> {
     let (mut kind, mut kind_explicit) = (JoinKind::Inner, false);
-    while let Some((o, at)) = option(c, &["type", "max", "overwrite", "usetime", "earlier"]) {
-        let (v, _) = c.take_while(|ch| ch.is_alphanumeric());
-        match (o, v.to_ascii_lowercase().as_str()) {
-            ("type", "inner") => kind = JoinKind::Inner,
-            ("type", "left") => kind = JoinKind::Left,
-            ("type", _) => return Err(c.refuse(at, c.pos, &format!("`join type={v}`"))),
-            _ => return Err(c.refuse(at, c.pos, &format!("the join option `{o}=`"))),
-        }
-        kind_explicit = true;
-    }
-    let fields = field_list(c, &[])?;
+    join_options(c, &mut kind, &mut kind_explicit)?;
+    // Options may also follow the fields (`join ObjectDN type=inner [...]`).
+    let fields = field_list(c, JOIN_OPTIONS)?;
+    join_options(c, &mut kind, &mut kind_explicit)?;
     if !c.eat("[") {
         return Err(c.expected("a subsearch `[...]`"));
     }

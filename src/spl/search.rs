@@ -305,8 +305,14 @@ fn in_list(c: &mut Cursor, name: &str, start: usize) -> PResult<Filter> {
         if c.at_end() {
             return Err(c.expected("`)` closing the IN list"));
         }
+        let comma = c.eat(",");
+        // Splunk passes over empty items (`IN (,"a",)`).
+        while c.eat(",") {}
+        if c.eat(")") {
+            break;
+        }
         if !values.is_empty() {
-            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
+            seps.push(if comma { Sep::Comma } else { Sep::Space });
         }
         let (v, case) = value(c)?;
         cased |= case;
