@@ -80,3 +80,28 @@ fn imported_searches_pass_the_ports_test_cases() {
     assert!(ran > 0, "no test case ran");
     assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n\n"));
 }
+
+/// No input makes the reader panic: every prefix of every reference search,
+/// and each with multi-byte characters spliced in, reads or fails with a
+/// diagnostic.
+#[test]
+fn truncated_and_mangled_searches_never_panic() {
+    let macros = vigil::spl::Macros::default();
+    for path in references() {
+        let text = std::fs::read_to_string(&path).expect("reference");
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(11).collect();
+        for &cut in &cuts {
+            for variant in [
+                text[..cut].to_string(),
+                format!("{}é`\"ü'{}", &text[..cut], &text[cut..]),
+                format!("{}[({}", &text[..cut], &text[cut..]),
+            ] {
+                let file = vigil::source::SourceFile::new("x.spl", variant.as_str());
+                let r = std::panic::catch_unwind(|| {
+                    let _ = vigil::spl::read_search(&file, 0, &variant, Default::default(), &macros);
+                });
+                assert!(r.is_ok(), "panic on:\n{variant}");
+            }
+        }
+    }
+}

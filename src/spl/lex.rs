@@ -111,7 +111,7 @@ fn expand_into(
             i += 1;
             continue;
         }
-        if text[i..].starts_with("```") {
+        if bytes[i..].starts_with(b"```") {
             out.push(&text[lit_start..i], base + lit_start, from_macro);
             let end = text[i + 3..]
                 .find("```")
