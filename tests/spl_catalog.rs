@@ -15,7 +15,11 @@ fn references() -> Vec<std::path::PathBuf> {
     let mut out = vec![dir.join("article-attack-protection-status.spl")];
     let mut found = Vec::new();
     vigil::load::walk_files(&dir.join("splunk"), &mut |p| found.push(p)).expect("fixtures");
-    out.extend(found.into_iter().filter(|p| p.extension().is_some_and(|e| e == "spl")));
+    out.extend(
+        found
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "spl")),
+    );
     out
 }
 
@@ -28,7 +32,11 @@ fn catalog_searches_read_back_to_their_reference() {
     let refs = references();
     assert_eq!(refs.len(), 34, "33 catalog searches and the article's");
     for path in &refs {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let det = load(path);
         let ours = compile(&det, Target::Splunk).unwrap_or_else(|e| panic!("{stem}: {e:?}"));
         let theirs = std::fs::read_to_string(path).expect("reference");
@@ -37,14 +45,29 @@ fn catalog_searches_read_back_to_their_reference() {
         match (same, listed.contains_key(&stem)) {
             (true, true) => stale.push(stem),
             (false, false) => {
-                failures.insert(stem, format!("ours:   {}\ntheirs: {}", normalize(&ours), normalize(&theirs)));
+                failures.insert(
+                    stem,
+                    format!(
+                        "ours:   {}\ntheirs: {}",
+                        normalize(&ours),
+                        normalize(&theirs)
+                    ),
+                );
             }
             _ => {}
         }
     }
     eprintln!("catalog round trip: {equal}/{}", refs.len());
     assert!(stale.is_empty(), "listed but equal: {stale:?}");
-    assert!(failures.is_empty(), "differ:\n{}", failures.iter().map(|(k, v)| format!("{k}:\n{v}")).collect::<Vec<_>>().join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "differ:\n{}",
+        failures
+            .iter()
+            .map(|(k, v)| format!("{k}:\n{v}"))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
 }
 
 /// The detection whose reference is the article's search.
@@ -59,15 +82,30 @@ fn imported_searches_pass_the_ports_test_cases() {
     let mut ran = 0;
     let mut failures = Vec::new();
     for path in references() {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        let port = if stem == "article-attack-protection-status" { ARTICLE } else { stem };
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let port = if stem == "article-attack-protection-status" {
+            ARTICLE
+        } else {
+            stem
+        };
         let tests = root().join("detections").join(format!("{port}.tests.yaml"));
         if !tests.exists() {
             continue;
         }
         let det = load(&path);
         let result = vigil::testing::run_file_with(&tests, Some(&det));
-        assert!(result.errors.is_empty(), "{port}: {:?}", result.errors.iter().map(|e| e.one_line()).collect::<Vec<_>>());
+        assert!(
+            result.errors.is_empty(),
+            "{port}: {:?}",
+            result
+                .errors
+                .iter()
+                .map(|e| e.one_line())
+                .collect::<Vec<_>>()
+        );
         for case in &result.cases {
             ran += 1;
             if let Some(f) = &case.failure {
@@ -78,7 +116,12 @@ fn imported_searches_pass_the_ports_test_cases() {
     let _ = dir;
     eprintln!("test cases run against imported searches: {ran}");
     assert!(ran > 0, "no test case ran");
-    assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// No input makes the reader panic: every prefix of every reference search,
@@ -98,7 +141,8 @@ fn truncated_and_mangled_searches_never_panic() {
             ] {
                 let file = vigil::source::SourceFile::new("x.spl", variant.as_str());
                 let r = std::panic::catch_unwind(|| {
-                    let _ = vigil::spl::read_search(&file, 0, &variant, Default::default(), &macros);
+                    let _ =
+                        vigil::spl::read_search(&file, 0, &variant, Default::default(), &macros);
                 });
                 assert!(r.is_ok(), "panic on:\n{variant}");
             }

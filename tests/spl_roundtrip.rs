@@ -34,7 +34,9 @@ fn round_trip(files: &[PathBuf], profile: &Profile) -> (usize, Vec<String>) {
     let mut failures = Vec::new();
     for loaded in vigil::load::load_files(files) {
         for det in &loaded.detections {
-            let Some(first) = print(det, profile) else { continue };
+            let Some(first) = print(det, profile) else {
+                continue;
+            };
             let name = format!("{} ({})", loaded.file.name, det.display_id());
             let back = vigil::load::load_text(Path::new("back.spl"), first.clone());
             let Some(read) = back.detections.first() else {
@@ -44,7 +46,9 @@ fn round_trip(files: &[PathBuf], profile: &Profile) -> (usize, Vec<String>) {
             };
             match print(read, profile) {
                 Some(second) if second == first => ok += 1,
-                Some(second) => failures.push(format!("{name}:\nfirst:  {first}\nsecond: {second}")),
+                Some(second) => {
+                    failures.push(format!("{name}:\nfirst:  {first}\nsecond: {second}"))
+                }
                 None => failures.push(format!("{name}: the read-back search does not compile")),
             }
         }
@@ -54,7 +58,8 @@ fn round_trip(files: &[PathBuf], profile: &Profile) -> (usize, Vec<String>) {
 
 #[test]
 fn detections_read_back() {
-    let files = vigil::load::expand_paths(&[common::root().join("detections")]).expect("detections");
+    let files =
+        vigil::load::expand_paths(&[common::root().join("detections")]).expect("detections");
     let profile = Profile::builtin("splunk-auth0").expect("profile");
     let (ok, failures) = round_trip(&files, &profile);
     eprintln!("detections read back: {ok}, failed: {}", failures.len());
@@ -75,5 +80,9 @@ fn sigmahq_reads_back() {
     for f in failures.iter().take(15) {
         eprintln!("{f}\n");
     }
-    assert!(failures.is_empty(), "{} rules do not read back", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} rules do not read back",
+        failures.len()
+    );
 }

@@ -41,7 +41,11 @@ pub fn live_searches(root: &std::path::Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-fn compile(det: &vigil::ir::Detection, target: Target, profile: &Profile) -> Result<String, String> {
+fn compile(
+    det: &vigil::ir::Detection,
+    target: Target,
+    profile: &Profile,
+) -> Result<String, String> {
     let opts = Options {
         filter_only: true,
         comments: false,
@@ -70,7 +74,11 @@ fn security_content_imports() {
     let root = corpora.join("splunk-security-content");
     let mut macros = Macros::default();
     let skipped = macros.load(&root.join("macros")).expect("macros");
-    eprintln!("macros: {} read, {} skipped: {skipped:?}", macros.len(), skipped.len());
+    eprintln!(
+        "macros: {} read, {} skipped: {skipped:?}",
+        macros.len(),
+        skipped.len()
+    );
     let searches = live_searches(&root);
     let esql = Profile::builtin("elastic-plain").expect("profile");
     let mut imported = 0;
@@ -112,7 +120,10 @@ fn security_content_imports() {
     }
     let total = searches.len();
     eprintln!("security_content live event searches: {total}");
-    eprintln!("imported: {imported}; compiled to ES|QL and KQL (--filter-only): {compiled} ({:.1}%)", 100.0 * compiled as f64 / total as f64);
+    eprintln!(
+        "imported: {imported}; compiled to ES|QL and KQL (--filter-only): {compiled} ({:.1}%)",
+        100.0 * compiled as f64 / total as f64
+    );
     let mut rows: Vec<(&String, &usize)> = refusals.iter().collect();
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     eprintln!("| refused because | searches |\n|---|---:|");
@@ -155,7 +166,8 @@ fn spl_samples_labels() {
         let text = std::fs::read_to_string(&path).expect("sample");
         let file = SourceFile::new(path.display().to_string(), text.as_str());
         let got = catch_unwind(AssertUnwindSafe(|| {
-            vigil::spl::read_search(&file, 0, &text, Meta::default(), &macros).map_err(|d| d.one_line())
+            vigil::spl::read_search(&file, 0, &text, Meta::default(), &macros)
+                .map_err(|d| d.one_line())
         }))
         .expect("no panic");
         total += 1;
@@ -170,10 +182,13 @@ fn spl_samples_labels() {
                 !imported && tier.trim() == "T2",
                 "{name} ({tier}): labelled {expected}, got {got:?}"
             );
-            disagree.push(format!("{name}: labelled {expected}, {}", match got {
-                Ok(_) => "imported".to_string(),
-                Err(e) => format!("refused: {}", reason(&e)),
-            }));
+            disagree.push(format!(
+                "{name}: labelled {expected}, {}",
+                match got {
+                    Ok(_) => "imported".to_string(),
+                    Err(e) => format!("refused: {}", reason(&e)),
+                }
+            ));
         }
     }
     eprintln!("spl-samples: {agree}/{total} agree with their labels");

@@ -278,9 +278,7 @@ impl CallArgs {
             }
             Func::Now => Val::num(env.now),
             Func::Strftime => match (num(0), text_of(&self.arg(1, env))) {
-                (Some(t), Some(f)) => {
-                    super::time::strftime(t, &f).map_or(Val::Null, Val::Str)
-                }
+                (Some(t), Some(f)) => super::time::strftime(t, &f).map_or(Val::Null, Val::Str),
                 _ => Val::Null,
             },
             Func::Lower => {

@@ -202,7 +202,10 @@ mod tests {
             strftime(1_752_226_200.0, "%Y-%m-%dT%H:%M:%S").as_deref(),
             Some("2025-07-11T09:30:00")
         );
-        assert_eq!(strftime(0.0, "%F %T %%").as_deref(), Some("1970-01-01 00:00:00 %"));
+        assert_eq!(
+            strftime(0.0, "%F %T %%").as_deref(),
+            Some("1970-01-01 00:00:00 %")
+        );
         assert_eq!(strftime(0.0, "%a"), None);
     }
 

@@ -12,19 +12,74 @@ use crate::ir::{
 /// Commands the IR has no stage for, that detection content uses: refused
 /// by name. Anything else unknown is refused too, as an unknown command.
 const KNOWN_UNSUPPORTED: &[&str] = &[
-    "tstats", "transaction", "map", "foreach", "append", "appendcols", "appendpipe",
-    "iplocation", "xmlkv", "outputlookup", "inputlookup", "makemv", "regex",
-    "replace", "streamstats", "timechart", "chart", "top", "rare", "eventcount", "fromjson",
-    "collect", "datamodel", "from", "rest", "multisearch", "union", "apply", "fit",
-    "geostats", "kvform", "extract", "makeresults", "addinfo", "strcat", "mvcombine", "nomv",
-    "untable", "xyseries", "delta", "accum", "autoregress", "anomalydetection", "cluster",
-    "gentimes", "uniq", "reverse", "tail", "tags", "typer", "filldown", "selfjoin", "bucketdir",
-    "return", "format", "sendemail", "outputcsv", "inputcsv", "loadjob", "savedsearch",
+    "tstats",
+    "transaction",
+    "map",
+    "foreach",
+    "append",
+    "appendcols",
+    "appendpipe",
+    "iplocation",
+    "xmlkv",
+    "outputlookup",
+    "inputlookup",
+    "makemv",
+    "regex",
+    "replace",
+    "streamstats",
+    "timechart",
+    "chart",
+    "top",
+    "rare",
+    "eventcount",
+    "fromjson",
+    "collect",
+    "datamodel",
+    "from",
+    "rest",
+    "multisearch",
+    "union",
+    "apply",
+    "fit",
+    "geostats",
+    "kvform",
+    "extract",
+    "makeresults",
+    "addinfo",
+    "strcat",
+    "mvcombine",
+    "nomv",
+    "untable",
+    "xyseries",
+    "delta",
+    "accum",
+    "autoregress",
+    "anomalydetection",
+    "cluster",
+    "gentimes",
+    "uniq",
+    "reverse",
+    "tail",
+    "tags",
+    "typer",
+    "filldown",
+    "selfjoin",
+    "bucketdir",
+    "return",
+    "format",
+    "sendemail",
+    "outputcsv",
+    "inputcsv",
+    "loadjob",
+    "savedsearch",
 ];
 
 /// One stage: the command word at the cursor, then its arguments. `None`
 /// for a stage that does nothing (`search *`).
-pub fn command(c: &mut Cursor, join_sub: &mut dyn FnMut(&mut Cursor, usize, usize) -> PResult<SubQuery>) -> PResult<Option<StageKind>> {
+pub fn command(
+    c: &mut Cursor,
+    join_sub: &mut dyn FnMut(&mut Cursor, usize, usize) -> PResult<SubQuery>,
+) -> PResult<Option<StageKind>> {
     c.ws();
     let start = c.pos;
     let (word, _) = c.take_while(|ch| ch.is_alphanumeric() || ch == '_');
@@ -116,9 +171,15 @@ fn number(c: &mut Cursor) -> PResult<Option<u64>> {
     if w.is_empty() {
         return Ok(None);
     }
-    w.parse()
-        .map(Some)
-        .map_err(|_| c.error(at, c.pos, "number too large", "here", "use a smaller number"))
+    w.parse().map(Some).map_err(|_| {
+        c.error(
+            at,
+            c.pos,
+            "number too large",
+            "here",
+            "use a smaller number",
+        )
+    })
 }
 
 /// A field name in a command's arguments: bare, `"quoted"` or `'quoted'`.
@@ -132,7 +193,9 @@ fn field_name(c: &mut Cursor) -> PResult<(String, bool, usize)> {
         }
         Some('\'') => {
             let r = c.rest();
-            let len = r[1..].find('\'').ok_or_else(|| c.expected("a closing `'`"))?;
+            let len = r[1..]
+                .find('\'')
+                .ok_or_else(|| c.expected("a closing `'`"))?;
             c.pos += len + 2;
             Ok((r[1..1 + len].to_string(), true, at))
         }
@@ -162,7 +225,9 @@ fn field_list(c: &mut Cursor, stop: &[&str]) -> PResult<List<FieldRef>> {
         let is_option = |c: &mut Cursor| {
             let w = c.peek_word();
             stop.iter().any(|s| s.eq_ignore_ascii_case(w))
-                && c.rest().trim_start()[w.len()..].trim_start().starts_with('=')
+                && c.rest().trim_start()[w.len()..]
+                    .trim_start()
+                    .starts_with('=')
         };
         if c.at_end() || c.peek() == Some('[') || is_option(c) {
             break;
@@ -232,7 +297,11 @@ fn convert(c: &mut Cursor) -> PResult<StageKind> {
         let at = c.pos;
         let (w, _) = c.take_while(|ch| ch.is_alphanumeric() || ch == '_');
         if !w.eq_ignore_ascii_case("ctime") || !c.eat("(") {
-            return Err(c.refuse(at, c.pos.max(at + 1), &format!("the conversion `convert {w}`")));
+            return Err(c.refuse(
+                at,
+                c.pos.max(at + 1),
+                &format!("the conversion `convert {w}`"),
+            ));
         }
         let (n, q, _) = field_name(c)?;
         if !c.eat(")") {
@@ -270,7 +339,10 @@ fn agg_func(name: &str) -> Option<AggFunc> {
         "mean" => "avg",
         other => other,
     };
-    if let Some(n) = canonical.strip_prefix('p').filter(|n| n.parse::<u8>().is_ok()) {
+    if let Some(n) = canonical
+        .strip_prefix('p')
+        .filter(|n| n.parse::<u8>().is_ok())
+    {
         return AggFunc::from_name(&format!("perc{n}"));
     }
     AggFunc::from_name(canonical)
@@ -334,7 +406,8 @@ fn stats(c: &mut Cursor, event: bool) -> PResult<StageKind> {
         };
         a.alias = alias(c, true)?;
         if a.alias.is_none() {
-            c.names.define(&c.x.text[start..c.pos].trim().to_string());
+            let x = c.x;
+            c.names.define(x.text[start..c.pos].trim());
             c.names.define(&a.default_name());
         }
         items.push(a);
@@ -427,7 +500,13 @@ fn bin(c: &mut Cursor) -> PResult<StageKind> {
         if option(c, &["span"]).is_some() {
             let (w, at) = c.take_while(|ch| !ch.is_whitespace());
             span = Some(Duration::parse(w).ok_or_else(|| {
-                c.error(at, c.pos, format!("`{w}` is not a span Vigil reads"), "span", "write a span such as 1h, 30m or 1d")
+                c.error(
+                    at,
+                    c.pos,
+                    format!("`{w}` is not a span Vigil reads"),
+                    "span",
+                    "write a span such as 1h, 30m or 1d",
+                )
             })?);
         } else if let Some((o, at)) = option(c, &["bins", "minspan", "start", "end", "aligntime"]) {
             return Err(c.refuse(at, c.pos, &format!("the bin option `{o}=`")));
@@ -513,7 +592,11 @@ fn spath(c: &mut Cursor) -> PResult<StageKind> {
         }
     }
     let Some(path) = path else {
-        return Err(c.refuse(c.pos.saturating_sub(5), c.pos, "`spath` without a path (every key)"));
+        return Err(c.refuse(
+            c.pos.saturating_sub(5),
+            c.pos,
+            "`spath` without a path (every key)",
+        ));
     };
     if output.is_none() {
         c.names.define(&path.path.render("{}"));
@@ -528,7 +611,11 @@ fn spath(c: &mut Cursor) -> PResult<StageKind> {
 fn lookup_fields(c: &mut Cursor, outputs: bool) -> PResult<List<LookupField>> {
     let mut items = Vec::new();
     let mut seps = Vec::new();
-    while !c.at_end() && !(c.peek_word().eq_ignore_ascii_case("output") || c.peek_word().eq_ignore_ascii_case("outputnew")) {
+    let outputs_next = |c: &mut Cursor| {
+        let w = c.peek_word();
+        w.eq_ignore_ascii_case("output") || w.eq_ignore_ascii_case("outputnew")
+    };
+    while !(c.at_end() || outputs_next(c)) {
         if !items.is_empty() {
             seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
         }
@@ -537,7 +624,10 @@ fn lookup_fields(c: &mut Cursor, outputs: bool) -> PResult<List<LookupField>> {
             kind: crate::ir::FieldKind::Lookup,
             ..FieldRef::local(&n)
         };
-        let column = FieldRef { quoted: q, ..column };
+        let column = FieldRef {
+            quoted: q,
+            ..column
+        };
         let al = alias(c, outputs)?;
         if outputs && al.is_none() {
             c.names.define(&n);
@@ -606,7 +696,9 @@ fn join(
         return Err(c.expected("a subsearch `[...]`"));
     }
     let open = c.pos;
-    let close = matching_bracket(c.rest()).map(|n| open + n).ok_or_else(|| c.expected("`]` closing the subsearch"))?;
+    let close = matching_bracket(c.rest())
+        .map(|n| open + n)
+        .ok_or_else(|| c.expected("`]` closing the subsearch"))?;
     let query = sub(c, open, close)?;
     c.pos = close + 1;
     end(

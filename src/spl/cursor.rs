@@ -65,7 +65,8 @@ impl<'a> Cursor<'a> {
     pub fn eat_kw(&mut self, kw: &str) -> bool {
         self.ws();
         let r = self.rest();
-        if r.get(..kw.len()).is_some_and(|w| w.eq_ignore_ascii_case(kw))
+        if r.get(..kw.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(kw))
             && !r[kw.len()..]
                 .chars()
                 .next()

@@ -287,7 +287,9 @@ fn like_pattern(t: &Text) -> Text {
             match ch {
                 '%' => out.push(TextPart::AnyString),
                 '_' => out.push(TextPart::AnyChar),
-                '\\' => out.push(TextPart::Lit(chars.next().map(String::from).unwrap_or_default())),
+                '\\' => out.push(TextPart::Lit(
+                    chars.next().map(String::from).unwrap_or_default(),
+                )),
                 ch => out.push(TextPart::Lit(ch.to_string())),
             }
         }
@@ -320,7 +322,11 @@ fn call(c: &mut Cursor, name: &str, start: usize) -> PResult<Expr> {
         return searchmatch(c, start);
     }
     let Some(func) = Func::from_name(&lower) else {
-        return Err(c.refuse(start, start + name.len(), &format!("the eval function `{name}()`")));
+        return Err(c.refuse(
+            start,
+            start + name.len(),
+            &format!("the eval function `{name}()`"),
+        ));
     };
     let mut args = Vec::new();
     while !c.eat(")") {

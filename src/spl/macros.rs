@@ -36,9 +36,10 @@ impl Macros {
     pub fn expand_call(&self, call: &str) -> Result<String, String> {
         let call = call.trim();
         let (name, args) = match call.find('(') {
-            Some(open) if call.ends_with(')') => {
-                (call[..open].trim(), split_args(&call[open + 1..call.len() - 1]))
-            }
+            Some(open) if call.ends_with(')') => (
+                call[..open].trim(),
+                split_args(&call[open + 1..call.len() - 1]),
+            ),
             _ => (call, Vec::new()),
         };
         match self.defs.get(&key(name, args.len())) {
@@ -75,15 +76,11 @@ impl Macros {
             }
             return Ok(skipped);
         }
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if path.extension().and_then(|e| e.to_str()) == Some("conf") {
             for st in super::conf::stanzas(&text) {
                 if let Some(def) = st.get("definition") {
-                    let args: Vec<String> = st
-                        .get("args")
-                        .map(|a| split_args(a))
-                        .unwrap_or_default();
+                    let args: Vec<String> = st.get("args").map(split_args).unwrap_or_default();
                     let name = st.name.split('(').next().unwrap_or_default().trim();
                     self.define(name, &args, def);
                 }
@@ -145,7 +142,10 @@ mod tests {
     fn arguments_and_filter_hooks() {
         let mut m = Macros::default();
         m.define("ctime", &["field".into()], "convert ctime($field$)");
-        assert_eq!(m.expand_call("ctime(firstTime)").unwrap(), "convert ctime(firstTime)");
+        assert_eq!(
+            m.expand_call("ctime(firstTime)").unwrap(),
+            "convert ctime(firstTime)"
+        );
         assert_eq!(m.expand_call("x_filter").unwrap(), "search *");
         assert!(m.expand_call("ctime").unwrap_err().contains("`ctime`"));
     }

@@ -79,7 +79,8 @@ pub fn read_search(
         };
         pipeline(&mut c, &segs).map_err(|d| d.in_file(file))?
     };
-    let (filter, scope, source) = scope::extract(filter, names.profile.as_ref(), names.unscoped_sub);
+    let (filter, scope, source) =
+        scope::extract(filter, names.profile.as_ref(), names.unscoped_sub);
     meta.logsource.extend(source);
     times_into(&mut meta, &names.times);
     let profile_params: Vec<String> = match (&names.profile, scope) {
@@ -125,7 +126,11 @@ fn pipeline(c: &mut Cursor, segs: &[lex::Segment]) -> cursor::PResult<(Filter, V
         let word = c.peek_word();
         if !word.eq_ignore_ascii_case("search") {
             let at = c.pos;
-            return Err(c.refuse(at, at + word.len(), &format!("the generating command `{word}`")));
+            return Err(c.refuse(
+                at,
+                at + word.len(),
+                &format!("the generating command `{word}`"),
+            ));
         }
         rest = &segs[1..];
     }

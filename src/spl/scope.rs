@@ -79,10 +79,7 @@ pub fn extract(
         Some(p) if !p.scope.is_empty() && !scoped => Scope::None,
         _ => Scope::Profile,
     };
-    let source = source
-        .into_iter()
-        .map(|(k, v)| (k, v.join(", ")))
-        .collect();
+    let source = source.into_iter().map(|(k, v)| (k, v.join(", "))).collect();
     (Filter::and(rest), scope, source)
 }
 
@@ -128,11 +125,12 @@ fn is_scope_term(f: &Filter, p: &Profile) -> bool {
     let Filter::Pred(pred) = f else { return false };
     // A quoted field name is the author's own test, not the profile's
     // scope term (which is printed unquoted).
-    !pred.field.quoted && p.scope.iter().any(|t| {
-        pred.field.path.to_string() == t.field
-            && matches!(&pred.test, Test::Eq { value: Value::Str(text), cased: false }
+    !pred.field.quoted
+        && p.scope.iter().any(|t| {
+            pred.field.path.to_string() == t.field
+                && matches!(&pred.test, Test::Eq { value: Value::Str(text), cased: false }
                 if text.parts == [TextPart::Param(t.param.clone())])
-    })
+        })
 }
 
 #[cfg(test)]
