@@ -1,12 +1,11 @@
 //! Pipeline commands → IR stages, one function per command. Every command,
 //! option or argument form the IR cannot represent is refused at its span.
 
-use super::cursor::{Cursor, PResult, unescape, unescape_regex};
-use super::{expr, search};
+use super::cursor::{Cursor, PResult, unescape};
+use super::{columns, expr, search};
 use crate::ir::{
-    AggArg, AggFunc, Aggregate, Alias, Assign, Duration, FieldRef, JoinKind, List, LookupField,
-    LookupOutputs, OutputMode, ParamType, Regex, RegexFlags, Rename, Sep, SortKey, StageKind,
-    SubQuery, Text,
+    AggArg, AggFunc, Aggregate, Alias, Assign, Duration, FieldRef, List, Rename, Sep, SortKey,
+    StageKind, SubQuery,
 };
 
 /// Commands the IR has no stage for, that detection content uses: refused
@@ -130,15 +129,15 @@ pub fn command(
             }
         }
         "bin" | "bucket" => bin(c)?,
-        "rex" => rex(c)?,
-        "spath" => spath(c)?,
+        "rex" => columns::rex(c)?,
+        "spath" => columns::spath(c)?,
         "mvexpand" => {
             let f = one_field(c)?;
             end(c, StageKind::MvExpand { field: f })?
         }
-        "lookup" => lookup(c)?,
-        "join" => join(c, join_sub)?,
-        "fillnull" => fillnull(c)?,
+        "lookup" => columns::lookup(c)?,
+        "join" => columns::join(c, join_sub)?,
+        "fillnull" => columns::fillnull(c)?,
         "transpose" => {
             let rows = number(c)?;
             c.names.all_local();
@@ -158,7 +157,7 @@ pub fn command(
 }
 
 /// Checks that the stage ends here.
-fn end<T>(c: &mut Cursor, v: T) -> PResult<T> {
+pub(super) fn end<T>(c: &mut Cursor, v: T) -> PResult<T> {
     if c.at_end() {
         Ok(v)
     } else {
@@ -166,7 +165,7 @@ fn end<T>(c: &mut Cursor, v: T) -> PResult<T> {
     }
 }
 
-fn number(c: &mut Cursor) -> PResult<Option<u64>> {
+pub(super) fn number(c: &mut Cursor) -> PResult<Option<u64>> {
     let (w, at) = c.take_while(|ch| ch.is_ascii_digit());
     if w.is_empty() {
         return Ok(None);
@@ -183,7 +182,7 @@ fn number(c: &mut Cursor) -> PResult<Option<u64>> {
 }
 
 /// A field name in a command's arguments: bare, `"quoted"` or `'quoted'`.
-fn field_name(c: &mut Cursor) -> PResult<(String, bool, usize)> {
+pub(super) fn field_name(c: &mut Cursor) -> PResult<(String, bool, usize)> {
     c.ws();
     let at = c.pos;
     match c.peek() {
@@ -212,13 +211,13 @@ fn field_name(c: &mut Cursor) -> PResult<(String, bool, usize)> {
     }
 }
 
-fn one_field(c: &mut Cursor) -> PResult<FieldRef> {
+pub(super) fn one_field(c: &mut Cursor) -> PResult<FieldRef> {
     let (n, q, _) = field_name(c)?;
     Ok(c.names.field(&n, q))
 }
 
 /// Fields separated by commas or spaces, up to the end or a stop word.
-fn field_list(c: &mut Cursor, stop: &[&str]) -> PResult<List<FieldRef>> {
+pub(super) fn field_list(c: &mut Cursor, stop: &[&str]) -> PResult<List<FieldRef>> {
     let mut items = Vec::new();
     let mut seps = Vec::new();
     loop {
@@ -247,7 +246,7 @@ fn field_list(c: &mut Cursor, stop: &[&str]) -> PResult<List<FieldRef>> {
 }
 
 /// `as` or `AS` and the new name, if present.
-fn alias(c: &mut Cursor, define: bool) -> PResult<Option<Alias>> {
+pub(super) fn alias(c: &mut Cursor, define: bool) -> PResult<Option<Alias>> {
     c.ws();
     let save = c.pos;
     if !c.eat_kw("as") {
@@ -482,7 +481,7 @@ fn sort(c: &mut Cursor) -> PResult<StageKind> {
 }
 
 /// `name=value` options before a command's arguments.
-fn option<'n>(c: &mut Cursor, names: &[&'n str]) -> Option<(&'n str, usize)> {
+pub(super) fn option<'n>(c: &mut Cursor, names: &[&'n str]) -> Option<(&'n str, usize)> {
     c.ws();
     let save = c.pos;
     for n in names {
@@ -520,238 +519,4 @@ fn bin(c: &mut Cursor) -> PResult<StageKind> {
         (Some(field), Some(span)) => Ok(StageKind::Bin { field, span }),
         _ => Err(c.expected("a field and span=")),
     }
-}
-
-fn rex(c: &mut Cursor) -> PResult<StageKind> {
-    let mut field = None;
-    let mut max_match = None;
-    let mut pattern = None;
-    while !c.at_end() {
-        if option(c, &["field"]).is_some() {
-            field = Some(one_field(c)?);
-        } else if option(c, &["max_match"]).is_some() {
-            max_match = number(c)?;
-        } else if let Some((o, at)) = option(c, &["mode", "offset_field"]) {
-            return Err(c.refuse(at, c.pos, &format!("the rex option `{o}=`")));
-        } else if c.peek() == Some('"') {
-            let (raw, at) = c.quoted_raw()?;
-            pattern = Some(c.text(&unescape_regex(raw), at + 1, false, ParamType::String));
-        } else {
-            return Err(c.expected("field=, max_match= or a quoted regular expression"));
-        }
-    }
-    let Some(pattern) = pattern else {
-        return Err(c.expected("a regular expression"));
-    };
-    let field = field.unwrap_or_else(|| c.names.field("_raw", false));
-    let groups = group_names(&pattern);
-    for g in &groups {
-        c.names.define(g);
-    }
-    Ok(StageKind::Rex {
-        field,
-        regex: Regex {
-            pattern,
-            flags: RegexFlags::default(),
-        },
-        max_match,
-        groups,
-    })
-}
-
-/// The named groups `(?<name>` / `(?P<name>` of a pattern.
-fn group_names(t: &Text) -> Vec<String> {
-    let s = t.display();
-    let mut out = Vec::new();
-    for (i, _) in s.match_indices("(?") {
-        let rest = &s[i + 2..];
-        let rest = rest.strip_prefix('P').unwrap_or(rest);
-        if let Some(body) = rest.strip_prefix('<')
-            && let Some(end) = body.find('>')
-            && !body.starts_with(['=', '!'])
-        {
-            out.push(body[..end].to_string());
-        }
-    }
-    out
-}
-
-fn spath(c: &mut Cursor) -> PResult<StageKind> {
-    let (mut path, mut output, mut path_keyword) = (None, None, false);
-    while !c.at_end() {
-        if option(c, &["output"]).is_some() {
-            let (n, q, _) = field_name(c)?;
-            output = Some(c.names.define_field(&n, q));
-        } else if option(c, &["path"]).is_some() {
-            path_keyword = true;
-            path = Some(one_field(c)?);
-        } else if let Some((o, at)) = option(c, &["input"]) {
-            return Err(c.refuse(at, c.pos, &format!("`spath {o}=`")));
-        } else {
-            path = Some(one_field(c)?);
-        }
-    }
-    let Some(path) = path else {
-        return Err(c.refuse(
-            c.pos.saturating_sub(5),
-            c.pos,
-            "`spath` without a path (every key)",
-        ));
-    };
-    if output.is_none() {
-        c.names.define(&path.path.render("{}"));
-    }
-    Ok(StageKind::Spath {
-        path,
-        output,
-        path_keyword,
-    })
-}
-
-fn lookup_fields(c: &mut Cursor, outputs: bool) -> PResult<List<LookupField>> {
-    let mut items = Vec::new();
-    let mut seps = Vec::new();
-    let outputs_next = |c: &mut Cursor| {
-        let w = c.peek_word();
-        w.eq_ignore_ascii_case("output") || w.eq_ignore_ascii_case("outputnew")
-    };
-    while !(c.at_end() || outputs_next(c)) {
-        if !items.is_empty() {
-            seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
-        }
-        let (n, q, _) = field_name(c)?;
-        let column = FieldRef {
-            kind: crate::ir::FieldKind::Lookup,
-            ..FieldRef::local(&n)
-        };
-        let column = FieldRef {
-            quoted: q,
-            ..column
-        };
-        let al = alias(c, outputs)?;
-        if outputs && al.is_none() {
-            c.names.define(&n);
-        }
-        items.push(LookupField { column, alias: al });
-    }
-    Ok(List { items, seps })
-}
-
-fn lookup(c: &mut Cursor) -> PResult<StageKind> {
-    if let Some((o, at)) = option(c, &["local", "update", "event_time_field"]) {
-        return Err(c.refuse(at, c.pos, &format!("the lookup option `{o}=`")));
-    }
-    let (table, _, at) = field_name(c)?;
-    let table = c.text(&table, at, false, ParamType::String);
-    let inputs = lookup_fields(c, false)?;
-    let outputs = if c.at_end() {
-        None
-    } else {
-        let (kw, _) = c.take_while(|ch| ch.is_alphabetic());
-        let mode = if kw.eq_ignore_ascii_case("outputnew") {
-            OutputMode::OutputNew
-        } else {
-            OutputMode::Output
-        };
-        Some(LookupOutputs {
-            mode,
-            keyword: kw.to_string(),
-            fields: lookup_fields(c, true)?,
-        })
-    };
-    Ok(StageKind::Lookup {
-        table,
-        inputs,
-        outputs,
-    })
-}
-
-const JOIN_OPTIONS: &[&str] = &["type", "max", "overwrite", "usetime", "earlier"];
-
-/// `type=inner|left`; outer joins and the other options are refused.
-fn join_options(c: &mut Cursor, kind: &mut JoinKind, explicit: &mut bool) -> PResult<()> {
-    while let Some((o, at)) = option(c, JOIN_OPTIONS) {
-        let (v, _) = c.take_while(|ch| ch.is_alphanumeric());
-        match (o, v.to_ascii_lowercase().as_str()) {
-            ("type", "inner") => *kind = JoinKind::Inner,
-            ("type", "left") => *kind = JoinKind::Left,
-            ("type", _) => return Err(c.refuse(at, c.pos, &format!("`join type={v}`"))),
-            _ => return Err(c.refuse(at, c.pos, &format!("the join option `{o}=`"))),
-        }
-        *explicit = true;
-    }
-    Ok(())
-}
-
-fn join(
-    c: &mut Cursor,
-    sub: &mut dyn FnMut(&mut Cursor, usize, usize) -> PResult<SubQuery>,
-) -> PResult<StageKind> {
-    let (mut kind, mut kind_explicit) = (JoinKind::Inner, false);
-    join_options(c, &mut kind, &mut kind_explicit)?;
-    // Options may also follow the fields (`join ObjectDN type=inner [...]`).
-    let fields = field_list(c, JOIN_OPTIONS)?;
-    join_options(c, &mut kind, &mut kind_explicit)?;
-    if !c.eat("[") {
-        return Err(c.expected("a subsearch `[...]`"));
-    }
-    let open = c.pos;
-    let close = matching_bracket(c.rest())
-        .map(|n| open + n)
-        .ok_or_else(|| c.expected("`]` closing the subsearch"))?;
-    let query = sub(c, open, close)?;
-    c.pos = close + 1;
-    end(
-        c,
-        StageKind::Join {
-            kind,
-            kind_explicit,
-            fields,
-            query: Box::new(query),
-        },
-    )
-}
-
-/// The offset of the `]` closing a subsearch whose body starts `s`.
-fn matching_bracket(s: &str) -> Option<usize> {
-    let (mut depth, mut quote, mut escape) = (0, false, false);
-    for (i, ch) in s.char_indices() {
-        if quote {
-            match ch {
-                _ if escape => escape = false,
-                '\\' => escape = true,
-                '"' => quote = false,
-                _ => {}
-            }
-            continue;
-        }
-        match ch {
-            '"' => quote = true,
-            '[' => depth += 1,
-            ']' if depth == 0 => return Some(i),
-            ']' => depth -= 1,
-            _ => {}
-        }
-    }
-    None
-}
-
-fn fillnull(c: &mut Cursor) -> PResult<StageKind> {
-    let value = match option(c, &["value"]) {
-        Some(_) => Some(if c.peek() == Some('"') {
-            let (raw, at) = c.quoted_raw()?;
-            crate::ir::Value::Str(c.text(&unescape(raw), at + 1, false, ParamType::String))
-        } else {
-            let (w, _) = c.take_while(|ch| !ch.is_whitespace());
-            match w.parse::<i64>() {
-                Ok(i) => crate::ir::Value::Int(i),
-                Err(_) => crate::ir::Value::str(w),
-            }
-        }),
-        None => None,
-    };
-    Ok(StageKind::FillNull {
-        value,
-        fields: field_list(c, &[])?,
-    })
 }

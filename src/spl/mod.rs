@@ -11,6 +11,7 @@
 //! Like the other readers, this one knows nothing of the targets; it reads
 //! profiles only to undo a profile's field layout (`scope.rs`).
 
+mod columns;
 mod commands;
 pub mod conf;
 mod cursor;
