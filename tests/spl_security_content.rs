@@ -56,7 +56,12 @@ fn compile(
         .backend()
         .compile(det, profile, &opts)
         .map(|c| c.query)
-        .map_err(|d| d.first().map(|d| d.one_line()).unwrap_or_default())
+        .map_err(|d| {
+            d.iter()
+                .find(|d| d.is_error())
+                .map(|d| d.one_line())
+                .unwrap_or_default()
+        })
 }
 
 /// A refusal's message without its location.

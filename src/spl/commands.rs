@@ -253,7 +253,17 @@ pub(super) fn alias(c: &mut Cursor, define: bool) -> PResult<Option<Alias>> {
         return Ok(None);
     }
     let upper = &c.x.text[save..c.pos] == "AS";
-    let (n, q, _) = field_name(c)?;
+    let (mut n, q, _) = field_name(c)?;
+    // `as aceFlags(inheritance)`: parentheses right after a bare name are
+    // part of it.
+    if !q
+        && c.rest().starts_with('(')
+        && let Some(close) = c.rest().find(')')
+        && !c.rest()[..close].contains(char::is_whitespace)
+    {
+        n.push_str(&c.rest()[..=close]);
+        c.pos += close + 1;
+    }
     let name = if define {
         c.names.define_field(&n, q)
     } else {
