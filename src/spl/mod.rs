@@ -142,6 +142,15 @@ fn pipeline(c: &mut Cursor, segs: &[lex::Segment]) -> cursor::PResult<(Filter, V
     }
     if !c.at_end() {
         filter = search::filter(c)?;
+    } else if rest.len() == 1 {
+        return Err(Box::new(
+            crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::codes::SYNTAX,
+                "the search is empty",
+            )
+            .with_label(c.span(rest[0].start, rest[0].end), "no search here")
+            .with_help("write a search such as `index=main sourcetype=x user=bob`"),
+        ));
     }
     let mut stages = Vec::new();
     for seg in &rest[1..] {
@@ -197,5 +206,79 @@ fn times_into(meta: &mut Meta, times: &[(String, String)]) {
                 o.insert("window".into(), window.to_string().into());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{FieldKind, StageKind, Test};
+
+    fn read(text: &str) -> Result<Detection, Diagnostic> {
+        let file = SourceFile::new("t.spl", text);
+        read_search(&file, 0, text, Meta::default(), &Macros::default())
+    }
+
+    #[test]
+    fn or_binds_tighter_than_and_in_search() {
+        let d = read("a=1 b=2 OR c=3").unwrap();
+        let Filter::And(items) = &d.filter else {
+            panic!("{:?}", d.filter)
+        };
+        assert!(matches!(items[1], Filter::Or(_)));
+    }
+
+    #[test]
+    fn ne_needs_the_field_and_not_does_not() {
+        let d = read("a!=1 NOT b=2").unwrap();
+        let Filter::And(items) = &d.filter else {
+            panic!()
+        };
+        assert!(matches!(&items[0], Filter::Pred(p) if matches!(p.test, Test::Ne { .. })));
+        assert!(matches!(&items[1], Filter::Not(_)));
+    }
+
+    #[test]
+    fn data_source_terms_leave_the_filter() {
+        let d = read("sourcetype=\"OktaIM2:log\" user=bob | head 1").unwrap();
+        assert_eq!(
+            d.meta.logsource.get("sourcetype").map(String::as_str),
+            Some("OktaIM2:log")
+        );
+        assert!(matches!(&d.filter, Filter::Pred(p) if p.field.path.is("user")));
+    }
+
+    #[test]
+    fn profile_layout_is_undone() {
+        let d = read("index=auth0 data.tenant_name=\"{your-tenant-name}\" data.type=s | rex field=_raw \"(?<x>a)\"").unwrap();
+        assert_eq!(d.scope, crate::ir::Scope::Profile);
+        assert!(matches!(&d.filter, Filter::Pred(p) if p.field.path.is("type")));
+        assert!(d.params.is_empty());
+        let StageKind::Rex { field, .. } = &d.pipeline[0].kind else {
+            panic!()
+        };
+        assert_eq!(field.kind, FieldKind::Event);
+    }
+
+    #[test]
+    fn unrepresentable_constructs_are_refused_at_their_span() {
+        let text = "a=1 | transaction user";
+        let e = read(text).unwrap_err();
+        assert!(e.one_line().contains("`transaction`"), "{}", e.one_line());
+        assert!(read("").is_err());
+        assert!(
+            read("| tstats count")
+                .unwrap_err()
+                .one_line()
+                .contains("tstats")
+        );
+        assert!(read("a=1 | eval x = a . b").is_err());
+    }
+
+    #[test]
+    fn earliest_sets_the_window_not_a_filter() {
+        let d = read("earliest=-1h a=1").unwrap();
+        assert!(matches!(&d.filter, Filter::Pred(_)));
+        assert_eq!(d.meta.extra["schedule"]["window"], "1h");
     }
 }

@@ -57,6 +57,10 @@ impl Names {
         if self.all_local || self.locals.contains(name) {
             return local(name);
         }
+        // The raw event text is no field of the profile's layout.
+        if name == "_raw" {
+            return event(name, quoted);
+        }
         let Some(p) = &self.profile else {
             return event(name, quoted);
         };

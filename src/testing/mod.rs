@@ -85,7 +85,7 @@ pub fn tests_file_for(detection: &Path) -> Option<PathBuf> {
 }
 
 /// The detection a tests file tests: its `detection:` key, else the
-/// `.vigil`, `.yml` or `.yaml` file with its stem.
+/// `.vigil`, `.yml`, `.yaml` or `.spl` file with its stem.
 fn detection_for(tests: &Path, spec: &TestFile) -> Option<PathBuf> {
     let dir = tests.parent().unwrap_or(Path::new(""));
     if let Some(d) = &spec.detection {
@@ -95,7 +95,7 @@ fn detection_for(tests: &Path, spec: &TestFile) -> Option<PathBuf> {
     let stem = name
         .strip_suffix(".tests.yaml")
         .or_else(|| name.strip_suffix(".tests.yml"))?;
-    ["vigil", "yml", "yaml"]
+    ["vigil", "yml", "yaml", "spl"]
         .iter()
         .map(|ext| dir.join(format!("{stem}.{ext}")))
         .find(|p| p.is_file())
