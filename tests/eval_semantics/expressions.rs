@@ -84,8 +84,9 @@ fn s16_functions() {
          l = substr(\"abcdef\", 2, 3), o = substr(\"abcdef\", -2), p = mvfilter(match(m, \"^[BC]\")), \
          q = coalesce(missing, m), r = tonumber(\"12.5\") + 1, s = round(2.346, 2), \
          t = cidrmatch(\"10.0.0.0/8\", ips), u = split(\"a,b\", \",\"), v = len(\"héllo\"), \
-         w = isnull(missing), x = upper(tostring(k))",
-        json!({"k": 3, "m": ["Abc", "Bcd", "Cde"], "ips": ["192.0.2.1", "10.9.9.9"]}),
+         w = isnull(missing), x = upper(tostring(k)), y = strftime(ts, \"%Y-%m-%dT%H:%M:%S\"), \
+         z = strftime(ts, \"%a\")",
+        json!({"k": 3, "m": ["Abc", "Bcd", "Cde"], "ips": ["192.0.2.1", "10.9.9.9"], "ts": 1752226200}),
     );
     assert_eq!(
         row,
@@ -93,7 +94,8 @@ fn s16_functions() {
             "a": "abc", "b": true, "c": true, "d": false, "e": 3, "f": 2, "g": "Cde",
             "h": "Abc|Bcd|Cde", "i": "cd-ab", "l": "bcd", "o": "ef", "p": ["Bcd", "Cde"],
             "q": ["Abc", "Bcd", "Cde"], "r": 13.5, "s": 2.35, "t": true, "u": ["a", "b"],
-            "v": 5, "w": true, "x": "3"
+            "v": 5, "w": true, "x": "3", "y": "2025-07-11T09:30:00"
+            // `z`: an unknown specifier gives null (no column).
         })
     );
 }
