@@ -201,6 +201,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn saved_searches_become_detections() {
+        let text = "[Brute force]\nsearch = index=main action=failure \\\n| stats count by user\n\
+                    description = many failures\nalert.severity = 5\ncron_schedule = */5 * * * *\n\
+                    dispatch.earliest_time = -1h\n\n[No search]\ndescription = x\n";
+        let file = SourceFile::new("app/savedsearches.conf", text);
+        let (dets, diags) = load(file);
+        assert!(
+            diags.is_empty(),
+            "{:?}",
+            diags.iter().map(|d| d.one_line()).collect::<Vec<_>>()
+        );
+        assert_eq!(dets.len(), 1);
+        let d = &dets[0];
+        assert_eq!(d.meta.title.as_deref(), Some("Brute force"));
+        assert_eq!(d.meta.level.as_deref(), Some("high"));
+        assert_eq!(d.meta.extra["schedule"]["cron"], "*/5 * * * *");
+        assert_eq!(d.meta.extra["schedule"]["window"], "1h");
+        assert_eq!(
+            d.meta.logsource.get("index").map(String::as_str),
+            Some("main")
+        );
+        assert_eq!(d.pipeline.len(), 1);
+    }
+
+    #[test]
+    fn spl_metadata_comes_from_leading_comments() {
+        let text = "```title: Many failures\nlevel: low\ntags: a, b```\nindex=main x=1";
+        let (dets, _) = load(SourceFile::new("dir/many.spl", text));
+        let m = &dets[0].meta;
+        assert_eq!(m.title.as_deref(), Some("Many failures"));
+        assert_eq!(m.level.as_deref(), Some("low"));
+        assert_eq!(m.tags, vec!["a".to_string(), "b".to_string()]);
+        let (dets, _) = load(SourceFile::new("dir/many_failures.spl", "x=1"));
+        assert_eq!(dets[0].meta.title.as_deref(), Some("many failures"));
+        assert_eq!(dets[0].meta.id, Some(stable_id("dir/many_failures.spl")));
+    }
+
+    #[test]
     fn ids_are_stable_and_distinct() {
         assert_eq!(stable_id("a.spl"), stable_id("a.spl"));
         assert_ne!(stable_id("a.spl"), stable_id("b.spl"));
