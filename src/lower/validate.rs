@@ -21,6 +21,7 @@ pub fn regexes_and_ranges(det: &Detection) -> Vec<Diagnostic> {
 
 fn regex(t: &Text, span: Span, out: &mut Vec<Diagnostic>) {
     if let Err(why) = super::regex::check_regex(t) {
+        let why = why.strip_prefix("error: ").unwrap_or(&why);
         out.push(
             Diagnostic::error(
                 codes::SEMANTIC,
