@@ -15,6 +15,11 @@
 3. Each --corpus directory (the SigmaHQ rules, the Sigma correlation
    fixtures) is compiled whole with the `elastic-plain` profile; every query
    it emits must parse.
+4. Depth: Elasticsearch refuses an ES|QL query whose expressions nest deeper
+   than MAX_EXPRESSION_DEPTH (500 from 8.14, elastic/elasticsearch#108089;
+   400 since #109846). Every ES|QL query above must nest at most
+   ESQL_MAX_DEPTH levels (the parsed expression tree's depth, which is the
+   parser's depth without its parenthesis levels).
 
 Exit status 1 if any emitted query fails to parse, or an escaping case does
 not round-trip; the summary says how many detections compiled and why the
@@ -37,6 +42,9 @@ import check  # noqa: E402  (the validator next to this file)
 
 VERSIONS = ["8.19", "9.3", "9.4", "9.5"]
 DEFAULT_VERSION = "9.3"
+# Elasticsearch's ExpressionBuilder.MAX_EXPRESSION_DEPTH today (it was 500
+# from 8.14 until #109846 lowered it): the stricter of the two.
+ESQL_MAX_DEPTH = 400
 
 
 def vigil(binary: str, *args: str) -> tuple[list[dict], str]:
@@ -59,6 +67,34 @@ def first_error(stderr: str) -> str:
         if line.startswith("error:"):
             return line
     return stderr.strip().splitlines()[0] if stderr.strip() else "(no diagnostic)"
+
+
+def esql_depth(query: str, version: str = DEFAULT_VERSION) -> int:
+    """The deepest nesting of expressions under any command of the query."""
+    import esql as esql_mod
+    from esql import ParserConfig
+
+    with ParserConfig(min_stack_version=version):
+        tree = esql_mod.parse_query(query)
+    deepest = 0
+    # Depth 0 is the query, 1 a command; expressions start at 2.
+    stack = [(tree, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d - 1)
+        stack.extend((c, d + 1) for c in node.iter_children())
+    return deepest
+
+
+def depth_problem(query: str, version: str = DEFAULT_VERSION) -> tuple[int, str | None]:
+    """(depth, None) if the query nests at most ESQL_MAX_DEPTH, else (depth, why)."""
+    try:
+        depth = int(check.run_with_timeout(lambda q: [str(esql_depth(q, version))], query, 60)[0])
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return -1, check.describe(exc)
+    if depth > ESQL_MAX_DEPTH:
+        return depth, f"expressions nest {depth} deep; Elasticsearch refuses more than {ESQL_MAX_DEPTH}"
+    return depth, None
 
 
 def parse_ok(checker, query: str) -> str | None:
@@ -91,6 +127,8 @@ def run_detections(binary: str, directory: Path, report: dict) -> int:
             entries, err = vigil(binary, str(f), "--target", "esql", "--stack-version", v)
             if entries:
                 problem = parse_ok(esql[v], entries[0]["query"])
+                if problem is None:
+                    problem = depth_problem(entries[0]["query"], v)[1]
                 row[f"esql {v}"] = "ok" if problem is None else f"PARSE FAIL: {problem}"
                 failures += problem is not None
             else:
@@ -335,8 +373,12 @@ def run_corpus(binary: str, directory: Path, report: dict) -> int:
         # Generic rules name fields as their logs do: no Auth0 mapping.
         entries, err = vigil(binary, str(directory), "--target", target, "--profile", "elastic-plain", *extra)
         bad = []
+        max_depth = 0
         for e in entries:
             problem = parse_ok(checker, e["query"])
+            if problem is None and target == "esql":
+                depth, problem = depth_problem(e["query"])
+                max_depth = max(max_depth, depth)
             if problem is not None:
                 bad.append({"source": e["source"], "error": problem})
         codes: dict[str, int] = {}
@@ -350,6 +392,7 @@ def run_corpus(binary: str, directory: Path, report: dict) -> int:
                 "target": target,
                 "compiled": len(entries),
                 "parse_failures": bad,
+                "max_depth": max_depth if target == "esql" else None,
                 "diagnostics_by_code": codes,
             }
         )
@@ -390,7 +433,9 @@ def main() -> int:
     for c in report["corpora"]:
         print(
             f"corpus {c['directory']} -> {c['target']}: {c['compiled']} compiled, "
-            f"{len(c['parse_failures'])} do not parse; diagnostics {c['diagnostics_by_code']}"
+            f"{len(c['parse_failures'])} do not parse or nest too deep; "
+            + (f"deepest {c['max_depth']}; " if c["max_depth"] is not None else "")
+            + f"diagnostics {c['diagnostics_by_code']}"
         )
         for b in c["parse_failures"][:20]:
             print(f"    {b['source']}: {b['error']}")
