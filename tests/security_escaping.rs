@@ -223,3 +223,40 @@ fn b3_regexes_and_cidr_ranges_are_checked_for_every_target() {
     let o = vigil(&["check", &file]);
     assert!(stderr(&o).contains("2 error(s)"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_broken_correlation_never_prints_its_base_rule_alone() {
+    // The base rule alone alerts on every failed logon: with the correlation
+    // refused, nothing may reach stdout.
+    let o = vigil(&[
+        "compile",
+        &fixture("broken_correlation.yml"),
+        "--profile",
+        "splunk-plain",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`gte` needs a number"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn exists_yes_and_no_are_read_as_booleans_with_a_warning() {
+    let o = vigil(&[
+        "compile",
+        &fixture("exists_yes.yml"),
+        "--profile",
+        "splunk-plain",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "a=* NOT b=*\n");
+    let err = stderr(&o);
+    assert!(
+        err.contains("`exists: yes` is read as `true` (a YAML 1.1 boolean)"),
+        "{err}"
+    );
+    assert!(err.contains("`exists: no` is read as `false`"), "{err}");
+}
