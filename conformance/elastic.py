@@ -9,9 +9,10 @@
    Kibana's grammar), ES|QL with detection-rules-esql-py (Elastic's ANTLR
    grammar) at the same stack version.
 2. Escaping: values with quotes, backslashes, wildcards, parentheses,
-   colons, keywords and line breaks are compiled into both languages, parsed
-   back with the real grammars, and must come back as exactly one test on
-   the expected field with exactly the original value.
+   colons, keywords and line breaks, and generated hostile values (seeded;
+   VIGIL_PROPTEST_CASES of them, 40 by default), are compiled into both
+   languages, parsed back with the real grammars, and must come back as
+   exactly one test on the expected field with exactly the original value.
 3. Each --corpus directory (the SigmaHQ rules, the Sigma correlation
    fixtures) is compiled whole with the `elastic-plain` profile; every query
    it emits must parse.
@@ -167,6 +168,22 @@ TRICKY = [
     "*",
 ]
 
+# Hostile characters for generated cases: every character KQL, ES|QL or
+# Lucene gives a meaning, plus letters and non-ASCII.
+HOSTILE_ALPHABET = list('"\\|[]`\'*?{}()=<>:!#$%&-~/,; aZ0\n\t\ré\u00a0\u202e')
+
+
+def generated_cases(count: int, seed: int = 11) -> list[str]:
+    """`count` random hostile strings (seeded: the same cases every run)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        n = rng.randint(1, 12)
+        out.append("".join(rng.choice(HOSTILE_ALPHABET) for _ in range(n)))
+    return out
+
 
 def vigil_string(value: str, pattern: bool) -> str:
     """A Vigil string literal for `value` (literal `*`/`?` in patterns)."""
@@ -312,9 +329,14 @@ def esql_literals(query: str, version: str) -> tuple[list[str], list[str]]:
 
 def run_escaping(binary: str, report: dict) -> int:
     failures = 0
+    # VIGIL_PROPTEST_CASES (as for the Rust property tests) sets how many
+    # generated hostile values join the hand-written ones.
+    import os
+
+    generated = generated_cases(int(os.environ.get("VIGIL_PROPTEST_CASES", "40")))
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
-        for i, v in enumerate(TRICKY):
+        for i, v in enumerate(TRICKY + generated):
             for kind in ("eq", "like"):
                 path = Path(tmp) / f"{kind}{i:02}.vigil"
                 if kind == "eq":
