@@ -260,3 +260,21 @@ fn exists_yes_and_no_are_read_as_booleans_with_a_warning() {
     );
     assert!(err.contains("`exists: no` is read as `false`"), "{err}");
 }
+
+#[test]
+fn auth0_queries_stay_within_lucenes_clause_limit() {
+    // 1,100 values: more clauses than Lucene's default max_clause_count.
+    let o = vigil(&[
+        "compile",
+        &fixture("auth0_clauses.vigil"),
+        "--target",
+        "auth0",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the auth0 query would hold 1100 clauses"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+}
