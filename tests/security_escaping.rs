@@ -278,3 +278,17 @@ fn auth0_queries_stay_within_lucenes_clause_limit() {
     );
     assert_eq!(stdout(&o), "");
 }
+
+#[test]
+fn b9_unicode_classes_in_raw_strings_are_not_parameters() {
+    let o = vigil(&[
+        "compile",
+        &fixture("b9_unicode_class.vigil"),
+        "--profile",
+        "splunk-plain",
+        "--param",
+        "v=x",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "*\n| where match(f, \"\\p{Greek}+x\")\n");
+}
