@@ -9,9 +9,10 @@
    Kibana's grammar), ES|QL with detection-rules-esql-py (Elastic's ANTLR
    grammar) at the same stack version.
 2. Escaping: values with quotes, backslashes, wildcards, parentheses,
-   colons, keywords and line breaks are compiled into both languages, parsed
-   back with the real grammars, and must come back as exactly one test on
-   the expected field with exactly the original value.
+   colons, keywords and line breaks, and generated hostile values (seeded;
+   VIGIL_PROPTEST_CASES of them, 40 by default), are compiled into both
+   languages, parsed back with the real grammars, and must come back as
+   exactly one test on the expected field with exactly the original value.
 3. Each --corpus directory (the SigmaHQ rules, the Sigma correlation
    fixtures) is compiled whole with the `elastic-plain` profile; every query
    it emits must parse.
@@ -19,6 +20,11 @@
    and `macros/`) is read by the Splunk reader (`--from splunk --macros`)
    and compiled with `--filter-only` to both languages; every query it
    emits must parse.
+5. Depth: Elasticsearch refuses an ES|QL query whose expressions nest deeper
+   than MAX_EXPRESSION_DEPTH (500 from 8.14, elastic/elasticsearch#108089;
+   400 since #109846). Every ES|QL query above must nest at most
+   ESQL_MAX_DEPTH levels (the parsed expression tree's depth, which is the
+   parser's depth without its parenthesis levels).
 
 Exit status 1 if any emitted query fails to parse, or an escaping case does
 not round-trip; the summary says how many detections compiled and why the
@@ -41,6 +47,9 @@ import check  # noqa: E402  (the validator next to this file)
 
 VERSIONS = ["8.19", "9.3", "9.4", "9.5"]
 DEFAULT_VERSION = "9.3"
+# Elasticsearch's ExpressionBuilder.MAX_EXPRESSION_DEPTH today (it was 500
+# from 8.14 until #109846 lowered it): the stricter of the two.
+ESQL_MAX_DEPTH = 400
 
 
 def vigil(binary: str, *args: str) -> tuple[list[dict], str]:
@@ -63,6 +72,34 @@ def first_error(stderr: str) -> str:
         if line.startswith("error:"):
             return line
     return stderr.strip().splitlines()[0] if stderr.strip() else "(no diagnostic)"
+
+
+def esql_depth(query: str, version: str = DEFAULT_VERSION) -> int:
+    """The deepest nesting of expressions under any command of the query."""
+    import esql as esql_mod
+    from esql import ParserConfig
+
+    with ParserConfig(min_stack_version=version):
+        tree = esql_mod.parse_query(query)
+    deepest = 0
+    # Depth 0 is the query, 1 a command; expressions start at 2.
+    stack = [(tree, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d - 1)
+        stack.extend((c, d + 1) for c in node.iter_children())
+    return deepest
+
+
+def depth_problem(query: str, version: str = DEFAULT_VERSION) -> tuple[int, str | None]:
+    """(depth, None) if the query nests at most ESQL_MAX_DEPTH, else (depth, why)."""
+    try:
+        depth = int(check.run_with_timeout(lambda q: [str(esql_depth(q, version))], query, 60)[0])
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return -1, check.describe(exc)
+    if depth > ESQL_MAX_DEPTH:
+        return depth, f"expressions nest {depth} deep; Elasticsearch refuses more than {ESQL_MAX_DEPTH}"
+    return depth, None
 
 
 def parse_ok(checker, query: str) -> str | None:
@@ -95,6 +132,8 @@ def run_detections(binary: str, directory: Path, report: dict) -> int:
             entries, err = vigil(binary, str(f), "--target", "esql", "--stack-version", v)
             if entries:
                 problem = parse_ok(esql[v], entries[0]["query"])
+                if problem is None:
+                    problem = depth_problem(entries[0]["query"], v)[1]
                 row[f"esql {v}"] = "ok" if problem is None else f"PARSE FAIL: {problem}"
                 failures += problem is not None
             else:
@@ -132,6 +171,22 @@ TRICKY = [
     "| WHERE true",
     "*",
 ]
+
+# Hostile characters for generated cases: every character KQL, ES|QL or
+# Lucene gives a meaning, plus letters and non-ASCII.
+HOSTILE_ALPHABET = list('"\\|[]`\'*?{}()=<>:!#$%&-~/,; aZ0\n\t\ré\u00a0\u202e')
+
+
+def generated_cases(count: int, seed: int = 11) -> list[str]:
+    """`count` random hostile strings (seeded: the same cases every run)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        n = rng.randint(1, 12)
+        out.append("".join(rng.choice(HOSTILE_ALPHABET) for _ in range(n)))
+    return out
 
 
 def vigil_string(value: str, pattern: bool) -> str:
@@ -278,9 +333,14 @@ def esql_literals(query: str, version: str) -> tuple[list[str], list[str]]:
 
 def run_escaping(binary: str, report: dict) -> int:
     failures = 0
+    # VIGIL_PROPTEST_CASES (as for the Rust property tests) sets how many
+    # generated hostile values join the hand-written ones.
+    import os
+
+    generated = generated_cases(int(os.environ.get("VIGIL_PROPTEST_CASES", "40")))
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
-        for i, v in enumerate(TRICKY):
+        for i, v in enumerate(TRICKY + generated):
             for kind in ("eq", "like"):
                 path = Path(tmp) / f"{kind}{i:02}.vigil"
                 if kind == "eq":
@@ -342,8 +402,12 @@ def run_corpus(binary: str, directory: Path, report: dict, reader: list[str] | N
         # Generic rules name fields as their logs do: no Auth0 mapping.
         entries, err = vigil(binary, *(reader or []), str(directory), "--target", target, "--profile", "elastic-plain", *extra)
         bad = []
+        max_depth = 0
         for e in entries:
             problem = parse_ok(checker, e["query"])
+            if problem is None and target == "esql":
+                depth, problem = depth_problem(e["query"])
+                max_depth = max(max_depth, depth)
             if problem is not None:
                 bad.append({"source": e["source"], "error": problem})
         codes: dict[str, int] = {}
@@ -357,6 +421,7 @@ def run_corpus(binary: str, directory: Path, report: dict, reader: list[str] | N
                 "target": target,
                 "compiled": len(entries),
                 "parse_failures": bad,
+                "max_depth": max_depth if target == "esql" else None,
                 "diagnostics_by_code": codes,
             }
         )
@@ -401,7 +466,9 @@ def main() -> int:
     for c in report["corpora"]:
         print(
             f"corpus {c['directory']} -> {c['target']}: {c['compiled']} compiled, "
-            f"{len(c['parse_failures'])} do not parse; diagnostics {c['diagnostics_by_code']}"
+            f"{len(c['parse_failures'])} do not parse or nest too deep; "
+            + (f"deepest {c['max_depth']}; " if c["max_depth"] is not None else "")
+            + f"diagnostics {c['diagnostics_by_code']}"
         )
         for b in c["parse_failures"][:20]:
             print(f"    {b['source']}: {b['error']}")

@@ -191,5 +191,36 @@ pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
     for (slot, linked) in slots.into_iter().zip(crate::sigma::link(sigma)) {
         out[slot] = Some(loaded(linked));
     }
-    out.into_iter().flatten().collect()
+    let mut out: Vec<Loaded> = out.into_iter().flatten().collect();
+    reject_duplicate_ids(&mut out);
+    out
+}
+
+/// Two detections with one id are an error: the id names the detection in
+/// every package (a Splunk stanza, a Kibana `rule_id`), where the second
+/// would silently replace the first. The later one is dropped.
+fn reject_duplicate_ids(loads: &mut [Loaded]) {
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for l in loads.iter_mut() {
+        let mut kept = Vec::with_capacity(l.detections.len());
+        for det in std::mem::take(&mut l.detections) {
+            let Some(id) = det.meta.id.clone() else {
+                kept.push(det);
+                continue;
+            };
+            match seen.get(&id) {
+                Some(first) => l.diagnostics.push(
+                    Diagnostic::error(codes::META, format!("the id `{id}` is already used by {first}"))
+                        .with_label(det.span, "this detection")
+                        .with_help("give each detection its own id (a new UUID, such as the output of `uuidgen`)")
+                        .in_file(&det.file),
+                ),
+                None => {
+                    seen.insert(id, det.file.name.clone());
+                    kept.push(det);
+                }
+            }
+        }
+        l.detections = kept;
+    }
 }

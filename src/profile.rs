@@ -135,6 +135,28 @@ impl Profile {
         Profile::from_yaml(&text).map_err(|e| format!("{spec}: {e}"))
     }
 
+    /// Checks the values given for scope parameters: a scope term narrows
+    /// every search to one tenant (or index, ...), so its value is one
+    /// literal, never a pattern.
+    pub fn check_scope_values(
+        &self,
+        params: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), String> {
+        for t in &self.scope {
+            if let Some(v) = params.get(&t.param)
+                && v.contains(['*', '?'])
+            {
+                return Err(format!(
+                    "--param {}={v}: a scope parameter takes one literal value; `*` and `?` \
+                     would widen `{}` to every matching value (Splunk reads `*` as a wildcard \
+                     even in quotes)",
+                    t.param, t.field
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The target's name for an event field, with `array_mark` after array
     /// segments. An explicit entry in `fields` wins; a path that already
     /// starts with the prefix is left alone (so `data.type` and `type` both

@@ -34,6 +34,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         all.extend(loaded.diagnostics);
         for det in &loaded.detections {
             detections += 1;
+            all.extend(crate::lower::validate::regexes_and_ranges(det));
             if let (Some(target), Some(profile)) = (args.target, profile.as_ref()) {
                 match target.backend().compile(det, profile, &Options::default()) {
                     Ok(c) => all.extend(c.diagnostics),

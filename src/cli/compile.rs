@@ -82,6 +82,10 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         fail(&e);
         return ExitCode::from(2);
     }
+    if let Err(e) = profile.check_scope_values(&params) {
+        fail(&e);
+        return ExitCode::from(2);
+    }
     let mut used: BTreeSet<String> = profile.scope.iter().map(|s| s.param.clone()).collect();
     let mut entries: Vec<Entry> = Vec::new();
     let mut items: Vec<crate::package::Item> = Vec::new();
@@ -90,7 +94,8 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         diags.extend(loaded.diagnostics);
         for mut det in loaded.detections {
             used.extend(det.params.iter().map(|p| p.name.clone()));
-            let param_diags = crate::ir::params::substitute(&mut det, &params);
+            let mut param_diags = crate::ir::params::substitute(&mut det, &params);
+            param_diags.extend(crate::lower::validate::regexes_and_ranges(&det));
             let failed = param_diags.iter().any(|d| d.is_error());
             diags.extend(param_diags);
             if failed {

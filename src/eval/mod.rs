@@ -17,7 +17,7 @@ mod filter;
 mod funcs;
 pub mod input;
 pub mod output;
-mod pattern;
+pub(crate) mod pattern;
 pub mod prefilter;
 mod raw;
 pub mod row;

@@ -165,6 +165,35 @@ pub struct Detection {
     pub span: Span,
 }
 
+/// Checks a detection id: it names the detection in every package (a
+/// `savedsearches.conf` stanza, a Kibana `rule_id`), so it is one line of
+/// printable text without `[` or `]`.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.trim().is_empty() {
+        return Err("the id is empty".into());
+    }
+    match id
+        .chars()
+        .find(|&c| c.is_control() || matches!(c, '[' | ']'))
+    {
+        Some(c) => Err(format!(
+            "the id holds {c:?}; an id is one line of printable text without `[` or `]`"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// True if `id` is a UUID (`8-4-4-4-12` hexadecimal digits), the form Sigma
+/// asks for.
+pub fn is_uuid(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 impl Detection {
     /// The id, or the file name when there is none.
     pub fn display_id(&self) -> String {

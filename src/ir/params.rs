@@ -18,6 +18,16 @@ pub struct Bound {
     pub text: String,
 }
 
+/// Whether `name` can name a parameter: it is printed as `{name}` in every
+/// target and named in package comments, so it is a plain word (ASCII
+/// letters, digits, `_`, `-`, `.`), never text that needs quoting.
+pub fn is_param_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Parses `text` as a value of type `ty`.
 pub fn bind(name: &str, ty: ParamType, text: &str) -> Result<Bound, String> {
     let value = match ty {

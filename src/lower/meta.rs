@@ -47,7 +47,16 @@ pub(crate) fn lower_meta(cx: &mut Lowerer, entries: &[Node<MetaEntry>]) -> (ir::
         seen.push(key);
         let v = &e.node.value;
         match key {
-            "id" => meta.id = text(cx, key, v),
+            "id" => {
+                meta.id = text(cx, key, v);
+                if let Some(Err(why)) = meta.id.as_deref().map(crate::ir::check_id) {
+                    cx.diags.push(
+                        Diagnostic::error(codes::META, format!("bad `id`: {why}"))
+                            .with_label(v.span, "this id")
+                            .with_help("use a UUID, such as the output of `uuidgen`"),
+                    );
+                }
+            }
             "title" => meta.title = text(cx, key, v),
             "name" => meta.name = text(cx, key, v),
             "description" => meta.description = text(cx, key, v),

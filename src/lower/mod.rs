@@ -12,6 +12,7 @@ pub(crate) mod meta;
 mod names;
 pub(crate) mod regex;
 mod stage;
+pub mod validate;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -76,6 +76,18 @@ pub(crate) fn literal_braces_escaped(src: &str) -> String {
                 out.push(n);
             }
             i += 2;
+            // `\p{Greek}`, `\x{41}`: the braces belong to the escape.
+            if chars.get(i - 1).is_some_and(|n| "pPxkgNo".contains(*n))
+                && chars.get(i) == Some(&'{')
+            {
+                while let Some(&b) = chars.get(i) {
+                    out.push(b);
+                    i += 1;
+                    if b == '}' {
+                        break;
+                    }
+                }
+            }
             continue;
         }
         if c == '{' && !opens_quantifier(&chars[i + 1..]) {

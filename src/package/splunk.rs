@@ -56,24 +56,61 @@ pub fn check_value(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks every value of an item the template writes into the file: a
+/// newline would start a new key or stanza, a trailing backslash would join
+/// the next line to the value.
+fn check_item(item: &Item) -> Result<(), Diagnostic> {
+    let fail = |what: &str, why: String| {
+        Err(Diagnostic::error(
+            codes::TEMPLATE,
+            format!(
+                "{}: the {what} cannot be written to savedsearches.conf: {why}",
+                item.id.escape_debug()
+            ),
+        ))
+    };
+    // Values written with `conf` continue over lines; a line of them must
+    // not end in a backslash.
+    for (what, value) in [
+        ("search", &item.query),
+        ("title", &item.title),
+        ("description", &item.description),
+    ] {
+        if let Err(why) = check_value(value) {
+            return fail(what, why);
+        }
+    }
+    // The id and parameter names go into a stanza name and a comment line,
+    // which cannot continue: one line, no trailing backslash.
+    let single = std::iter::once(("id", &item.id))
+        .chain(item.unset_params.iter().map(|p| ("parameter name", p)));
+    for (what, value) in single {
+        if value.contains(['\n', '\r']) || value.ends_with('\\') {
+            return fail(what, "it must be one line not ending in a backslash".into());
+        }
+    }
+    Ok(())
+}
+
 /// Renders `savedsearches.conf` for the items.
 pub fn render(templates: &Templates, items: &[Item]) -> Result<String, Diagnostic> {
     let mut used = BTreeSet::new();
     let mut stanzas = Vec::new();
     for item in items {
-        if let Err(why) = check_value(&item.query) {
+        check_item(item)?;
+        // A second detection with the same title is told apart by its id
+        // (ids are unique: see `load`); the name must still be unique after
+        // cleaning, since Splunk merges stanzas of one name.
+        let mut name = stanza_name(&item.title);
+        if used.contains(&name) {
+            name = stanza_name(&format!("{} ({})", item.title, item.id));
+        }
+        if !used.insert(name.clone()) {
             return Err(Diagnostic::error(
                 codes::TEMPLATE,
-                format!(
-                    "{}: the search cannot be written to savedsearches.conf: {why}",
-                    item.id
-                ),
-            ));
-        }
-        let mut name = stanza_name(&item.title);
-        if !used.insert(name.clone()) {
-            name = format!("{name} ({})", item.id);
-            used.insert(name.clone());
+                format!("{}: the stanza name `[{name}]` is already used", item.id),
+            )
+            .with_help("give the detection a title of its own"));
         }
         stanzas.push(Stanza {
             item,
@@ -128,5 +165,11 @@ mod tests {
     #[test]
     fn stanza_names_drop_brackets() {
         assert_eq!(stanza_name("a [b]\nc"), "Vigil - a b c");
+    }
+
+    #[test]
+    fn trailing_backslashes_are_refused() {
+        assert!(check_value("a \\").is_err());
+        assert!(check_value("a \\ b").is_ok());
     }
 }

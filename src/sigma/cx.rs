@@ -119,6 +119,18 @@ impl<'a> Cx<'a> {
         if self.params.iter().any(|(n, _, _)| n == name) {
             return;
         }
+        // The name becomes a parameter name: printed as `{name}` in queries
+        // and named in package comments, so it must be a plain word.
+        if !crate::ir::params::is_param_name(name) {
+            self.error(
+                codes::SIGMA_PLACEHOLDER,
+                span,
+                format!("the placeholder name {name:?} is not a parameter name"),
+                "placeholder",
+                "a placeholder name holds letters, digits, `_`, `-` and `.` only",
+            );
+            return;
+        }
         self.params.push((name.to_string(), false, span));
         self.warning(
             codes::SIGMA_PLACEHOLDER,

@@ -31,6 +31,14 @@ pub fn link(mut files: Vec<Parsed>) -> Vec<Linked> {
         for di in 0..files[fi].docs.len() {
             let det = match &files[fi].docs[di] {
                 Doc::Correlation(c) => link_correlation(&files, fi, c, &mut suppressed, &mut diags),
+                Doc::Broken(_, rules) => {
+                    for name in rules {
+                        if let Target::Rule(rf, rd, _) = resolve(&files, fi, name) {
+                            suppressed[rf][rd] = true;
+                        }
+                    }
+                    None
+                }
                 _ => None,
             };
             per_doc.push(det);
@@ -124,7 +132,7 @@ fn unused_filter(files: &[Parsed], fd: &filters::FilterDoc) -> Diagnostic {
         || files.iter().any(|f| {
             f.docs.iter().any(|d| match d {
                 Doc::Rule(r) => fd.names(&r.meta),
-                Doc::Broken(m) => fd.names(m),
+                Doc::Broken(m, _) => fd.names(m),
                 _ => false,
             })
         });
@@ -174,7 +182,7 @@ fn resolve<'a>(files: &'a [Parsed], fi: usize, name: &str) -> Target<'a> {
         for (di, d) in files[f].docs.iter().enumerate() {
             match d {
                 Doc::Rule(r) if matches(&r.meta, by_name) => return Some(Target::Rule(f, di, r)),
-                Doc::Broken(m) if matches(m, by_name) => return Some(Target::Broken),
+                Doc::Broken(m, _) if matches(m, by_name) => return Some(Target::Broken),
                 Doc::Correlation(c) if matches(&c.meta, by_name) => {
                     return Some(Target::Correlation);
                 }

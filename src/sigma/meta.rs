@@ -22,7 +22,10 @@ pub fn read(cx: &mut Cx, root: &Node) -> ir::Meta {
         let Some(key) = k.as_text() else { continue };
         match key {
             "title" => meta.title = text(cx, key, v),
-            "id" => meta.id = text(cx, key, v),
+            "id" => {
+                meta.id = text(cx, key, v);
+                check_id(cx, meta.id.as_deref(), v);
+            }
             "name" => meta.name = text(cx, key, v),
             "description" => meta.description = text(cx, key, v),
             "date" => meta.date = text(cx, key, v),
@@ -82,6 +85,29 @@ fn text(cx: &mut Cx, key: &str, v: &Node) -> Option<String> {
             );
             None
         }
+    }
+}
+
+/// An id must be safe to name a package entry; Sigma also asks for a UUID,
+/// which is only a warning (B10: many rule sets use other ids).
+fn check_id(cx: &mut Cx, id: Option<&str>, v: &Node) {
+    let Some(id) = id else { return };
+    if let Err(why) = crate::ir::check_id(id) {
+        cx.error(
+            codes::SIGMA,
+            v.span,
+            format!("bad `id`: {why}"),
+            "this id",
+            "use a UUID, such as the output of `uuidgen`",
+        );
+    } else if !crate::ir::is_uuid(id) {
+        cx.warning(
+            codes::SIGMA,
+            v.span,
+            "the `id` is not a UUID, as the Sigma specification asks",
+            "this id",
+            "use a UUID, such as the output of `uuidgen`",
+        );
     }
 }
 

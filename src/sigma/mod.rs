@@ -52,8 +52,10 @@ pub use link::{Linked, link};
 pub(crate) enum Doc {
     /// A rule without errors.
     Rule(rule::Rule),
-    /// A rule or correlation with errors (kept so references to it say so).
-    Broken(Meta),
+    /// A rule or correlation with errors (kept so references to it say so),
+    /// and the rules a broken correlation names: they stay hidden, since a
+    /// correlation's base rule alone would alert on every matching event.
+    Broken(Meta, Vec<String>),
     /// A correlation.
     Correlation(correlation::Correlation),
     /// A filter.
@@ -95,11 +97,11 @@ pub fn parse(file: Arc<SourceFile>) -> Parsed {
         let doc = match kind {
             DocKind::Rule(root) => match rule::read(&mut cx, &root) {
                 (_, Some(r)) if !broken(&root) => Doc::Rule(r),
-                (meta, _) => Doc::Broken(meta),
+                (meta, _) => Doc::Broken(meta, Vec::new()),
             },
             DocKind::Correlation(root) => match correlation::read(&mut cx, &root) {
                 (_, Some(c)) if !broken(&root) => Doc::Correlation(c),
-                (meta, _) => Doc::Broken(meta),
+                (meta, _) => Doc::Broken(meta, named_rules(&root)),
             },
             DocKind::Filter(root) => match filters::read(&mut cx, &root) {
                 Some(f) if !broken(&root) => Doc::Filter(f),
@@ -112,6 +114,21 @@ pub fn parse(file: Arc<SourceFile>) -> Parsed {
         diags: cx.diags,
         file,
         docs,
+    }
+}
+
+/// The rule names under `correlation: rules:` (one or a list), as far as
+/// they can be read from a correlation with errors.
+fn named_rules(root: &yaml::Node) -> Vec<String> {
+    let Some(rules) = root.get("correlation").and_then(|c| c.get("rules")) else {
+        return Vec::new();
+    };
+    match &rules.kind {
+        yaml::NodeKind::Seq(items) => items
+            .iter()
+            .filter_map(|n| n.as_text().map(str::to_string))
+            .collect(),
+        _ => rules.as_text().map(str::to_string).into_iter().collect(),
     }
 }
 

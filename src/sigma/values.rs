@@ -222,12 +222,39 @@ pub fn field_item(
                 );
                 return None;
             };
-            match n.typed() {
-                Some(Typed::Bool(true)) => Some(pred(field, Test::Exists, span)),
-                Some(Typed::Bool(false)) => {
-                    Some(Filter::Not(Box::new(pred(field, Test::Exists, span))))
-                }
-                _ => {
+            // YAML 1.1 booleans (`yes`/`no`, `on`/`off`), which pySigma's
+            // YAML reader takes as true/false and SigmaHQ authors write.
+            let plain = n
+                .as_scalar()
+                .filter(|s| s.style == crate::sigma::yaml::Style::Plain && !s.tagged_str)
+                .map(|s| s.text.to_ascii_lowercase());
+            let yaml11 = match plain.as_deref() {
+                Some("yes" | "y" | "on") => Some(true),
+                Some("no" | "n" | "off") => Some(false),
+                _ => None,
+            };
+            if let Some(b) = yaml11
+                && !matches!(n.typed(), Some(Typed::Bool(_)))
+            {
+                cx.warning(
+                    codes::SIGMA,
+                    n.span,
+                    format!(
+                        "`exists: {}` is read as `{b}` (a YAML 1.1 boolean)",
+                        n.as_text().unwrap_or("")
+                    ),
+                    "YAML 1.1 boolean",
+                    format!("write `field|exists: {b}`"),
+                );
+            }
+            let value = match n.typed() {
+                Some(Typed::Bool(b)) => Some(b),
+                _ => yaml11,
+            };
+            match value {
+                Some(true) => Some(pred(field, Test::Exists, span)),
+                Some(false) => Some(Filter::Not(Box::new(pred(field, Test::Exists, span)))),
+                None => {
                     cx.error(
                         codes::SIGMA,
                         n.span,

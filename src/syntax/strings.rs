@@ -42,6 +42,12 @@ pub fn parse_string(text: &str, raw: bool, offset: usize) -> Result<StrLit, Diag
                 if raw {
                     buf.push('\\');
                     buf.push(n);
+                    // `\p{Greek}`, `\x{41}`, `\k{name}`, `\g{1}`: the braces
+                    // belong to the regex escape, never a parameter.
+                    if "pPxkgNo".contains(n) && matches!(bytes.get(i + 2), Some((_, '{'))) {
+                        buf.push('{');
+                        i += 1;
+                    }
                 } else {
                     let ch = match n {
                         '"' => '"',

@@ -83,6 +83,21 @@ impl Backend for Auth0 {
         };
         let left_out = !tr.warnings.is_empty();
         let query = match query::normalize(tree) {
+            Norm::Pos(q) if q.clauses() > query::MAX_CLAUSES => {
+                return Err(vec![
+                    Diagnostic::error(
+                        codes::UNSUPPORTED,
+                        format!(
+                            "the auth0 query would hold {} clauses; Lucene (Elasticsearch's max_clause_count) accepts at most {}",
+                            q.clauses(),
+                            query::MAX_CLAUSES
+                        ),
+                    )
+                    .with_label(det.filter_span, "this filter")
+                    .with_help("split the detection, or narrow the filter with fewer values")
+                    .in_file(&det.file),
+                ]);
+            }
             Norm::Pos(q) => query::print(&q),
             Norm::All => {
                 if left_out && !det.filter.is_true() {

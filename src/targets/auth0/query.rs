@@ -82,6 +82,23 @@ pub enum Query {
     Or(Vec<Query>),
 }
 
+/// The most clauses one Lucene query may hold: Auth0 log search runs Lucene
+/// query syntax on Elasticsearch, whose `indices.query.bool.max_clause_count`
+/// (Lucene's `BooleanQuery` limit) defaults to 1024; a longer query fails
+/// with `too_many_clauses` instead of searching.
+pub const MAX_CLAUSES: usize = 1024;
+
+impl Query {
+    /// The number of tests (clauses) in the query.
+    pub fn clauses(&self) -> usize {
+        match self {
+            Query::Atom(_) => 1,
+            Query::And(items) => items.iter().map(|(_, q)| q.clauses()).sum(),
+            Query::Or(items) => items.iter().map(Query::clauses).sum(),
+        }
+    }
+}
+
 /// A tree in normal form.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Norm {

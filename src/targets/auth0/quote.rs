@@ -7,14 +7,16 @@
 //!   quotes"), `*` and `?` included.
 //! - A wildcard pattern cannot be quoted (quotes make `*` literal), so every
 //!   literal character Lucene reserves, `+ - && || ! ( ) { } [ ] ^ " ~ * ? :
-//!   \ /`, and every whitespace character is backslash-escaped and the
-//!   wildcard `*` is written bare.
+//!   \ /`, the `< > =` that Elasticsearch's `query_string` reserves (a term
+//!   starting with them is a range: `field:<x`), and every whitespace
+//!   character is backslash-escaped and the wildcard `*` is written bare.
 //! - Range bounds are restricted to Auth0's documented date forms by the
 //!   caller, which contain nothing to escape.
 
 /// Characters the Lucene classic query parser gives a meaning outside quotes
-/// (`&` and `|` only doubled, but escaping a single one is harmless).
-const RESERVED: &str = "+-&|!(){}[]^\"~*?:\\/";
+/// (`&` and `|` only doubled, but escaping a single one is harmless), and the
+/// `< > =` Elasticsearch's `query_string` adds: `field:>=x` is a range.
+const RESERVED: &str = "+-&|!(){}[]^\"~*?:\\/<>=";
 
 /// A quoted phrase for an exact value: `"..."` with `\` and `"` escaped.
 pub fn phrase(value: &str) -> String {
@@ -85,8 +87,8 @@ mod tests {
     fn pattern_literals_escape_every_reserved_character_and_space() {
         assert_eq!(pattern_literal("logs migration"), r"logs\ migration");
         assert_eq!(
-            pattern_literal(r#"+-&|!(){}[]^"~*?:\/"#),
-            r#"\+\-\&\|\!\(\)\{\}\[\]\^\"\~\*\?\:\\\/"#
+            pattern_literal(r#"+-&|!(){}[]^"~*?:\/<>="#),
+            r#"\+\-\&\|\!\(\)\{\}\[\]\^\"\~\*\?\:\\\/\<\>\="#
         );
         assert_eq!(pattern_literal("abc_1.2@x"), "abc_1.2@x");
         assert_eq!(pattern_literal("a\tb\nc"), "a\\\tb\\\nc");

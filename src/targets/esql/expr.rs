@@ -13,7 +13,7 @@
 //!   arithmetic are parenthesized.
 
 use super::Printer;
-use super::filter::{AND, ATOM, NOT, OR, PRED};
+use super::filter::{AND, ATOM, NOT, OR, PRED, chain};
 use super::quote::{like_pattern, string};
 use super::regex::to_lucene;
 use crate::ir::{BinOp, Expr, Func, RegexFlags, Text, TextPart, Value};
@@ -61,10 +61,11 @@ impl Printer<'_> {
                         .iter()
                         .map(|x| format!("MV_CONTAINS({col}, {})", self.expr_prec(x, 0)))
                         .collect();
-                    let any = items.join(" OR ");
+                    let n = items.len();
+                    let any = chain(items, " OR ");
                     return if *negated {
                         (format!("NOT ({any})"), NOT)
-                    } else if items.len() == 1 {
+                    } else if n == 1 {
                         (any, ATOM)
                     } else {
                         (any, OR)
@@ -83,11 +84,8 @@ impl Printer<'_> {
     }
 
     fn join(&mut self, items: &[Expr], prec: u8, sep: &str) -> String {
-        items
-            .iter()
-            .map(|x| self.expr_prec(x, prec))
-            .collect::<Vec<_>>()
-            .join(sep)
+        let parts = items.iter().map(|x| self.expr_prec(x, prec)).collect();
+        chain(parts, sep)
     }
 
     /// A constant.
@@ -254,7 +252,7 @@ impl Printer<'_> {
                     return if any.len() == 1 {
                         (any.join(""), ATOM)
                     } else {
-                        (format!("({})", any.join(" OR ")), ATOM)
+                        (format!("({})", chain(any, " OR ")), ATOM)
                     };
                 }
                 match plain_text(args.get(1)) {

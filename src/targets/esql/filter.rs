@@ -24,6 +24,28 @@ pub(super) const NOT: u8 = 3;
 pub(super) const PRED: u8 = 4;
 pub(super) const ATOM: u8 = 8;
 
+/// The most operands written in one flat `AND`/`OR` chain. Elasticsearch's
+/// parser builds `a OR b OR c ...` left-deep, one level of expression depth
+/// per operand, and refuses a query deeper than `MAX_EXPRESSION_DEPTH`
+/// (400 since 8.15, elastic/elasticsearch#109846; 500 before, #108089).
+/// Longer chains are written as parenthesized groups of at most this many
+/// operands, recursively, so depth grows with the logarithm of the length
+/// (a 4,434-term SigmaHQ chain nests about 80 deep instead of 4,434).
+pub(super) const MAX_CHAIN: usize = 32;
+
+/// Joins operands (each already parenthesized for the operator) with `sep`,
+/// in balanced groups of at most [`MAX_CHAIN`]. `(a OR b) OR (c OR d)` means
+/// `a OR b OR c OR d`: both operators are associative.
+pub(super) fn chain(mut parts: Vec<String>, sep: &str) -> String {
+    while parts.len() > MAX_CHAIN {
+        parts = parts
+            .chunks(MAX_CHAIN)
+            .map(|c| format!("({})", c.join(sep)))
+            .collect();
+    }
+    parts.join(sep)
+}
+
 impl Printer<'_> {
     /// A filter as a `WHERE` condition.
     pub(super) fn filter(&mut self, f: &EFilter, rows: Rows) -> String {
@@ -50,7 +72,7 @@ impl Printer<'_> {
                     .iter()
                     .map(|x| self.bool_prec(x, negated, rows, prec))
                     .collect();
-                (parts.join(sep), prec)
+                (chain(parts, sep), prec)
             }
             EFilter::Not(x) => self.bool_inner(x, !negated, rows),
             EFilter::Group(x) => (format!("({})", self.bool_prec(x, negated, rows, 0)), ATOM),
@@ -439,11 +461,7 @@ fn join(parts: Vec<Part>, sep: &str, prec: u8) -> Part {
             .next()
             .unwrap_or(Part::new(String::new(), ATOM));
     }
-    let text = parts
-        .iter()
-        .map(|p| p.at(prec))
-        .collect::<Vec<_>>()
-        .join(sep);
+    let text = chain(parts.iter().map(|p| p.at(prec)).collect(), sep);
     Part::new(text, prec)
 }
 

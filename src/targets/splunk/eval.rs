@@ -6,7 +6,7 @@
 //! single-quoted.
 
 use super::Printer;
-use super::quote::{eval_field, quoted, regex_string, text_body};
+use super::quote::{eval_field, param_placeholder, quoted, regex_string, text_body};
 use crate::ir::{BinOp, Expr, FieldRef, Filter, Func, Ordering, Pred, Test, Text, TextPart, Value};
 
 const OR: u8 = 1;
@@ -106,7 +106,8 @@ impl Printer<'_> {
                 .map(|a| self.eval_prec(a, 0))
                 .unwrap_or_default()
         };
-        // Arguments that are regular expressions pass through as written.
+        // Arguments that are regular expressions: quoted for SPL, unchanged
+        // for the regex engine.
         let regex_arg = |i: usize| match args.get(i) {
             Some(Expr::Lit(Value::Str(t))) => regex_string(t),
             _ => arg(i),
@@ -416,11 +417,7 @@ fn like_pattern(t: &Text) -> String {
             }
             TextPart::AnyString => out.push('%'),
             TextPart::AnyChar => out.push('_'),
-            TextPart::Param(n) => {
-                out.push('{');
-                out.push_str(n);
-                out.push('}');
-            }
+            TextPart::Param(n) => out.push_str(&param_placeholder(n)),
         }
     }
     out.push('"');

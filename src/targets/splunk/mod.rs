@@ -50,6 +50,10 @@ impl Backend for Splunk {
             params: &opts.params,
             referenced,
         };
+        let unquotable = printer.unquotable_fields(det);
+        if !unquotable.is_empty() {
+            return Err(unquotable);
+        }
         // Without index or scope terms (a plain profile) the search starts
         // with the filter itself.
         let mut lines: Vec<String> = Some(printer.base(true))
@@ -104,6 +108,36 @@ pub(crate) struct Printer<'a> {
 }
 
 impl Printer<'_> {
+    /// Errors for the field names SPL cannot quote (see
+    /// [`quote::check_field_name`]), one per name, at its first use.
+    fn unquotable_fields(&self, det: &Detection) -> Vec<Diagnostic> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        let mut check = |f: &FieldRef, span: crate::source::Span| {
+            let name = self.field_name(f);
+            if let Err(why) = quote::check_field_name(&name)
+                && seen.insert(name)
+            {
+                out.push(
+                    Diagnostic::error(codes::UNSUPPORTED, format!("splunk: {why}"))
+                        .with_label(span, "this field")
+                        .with_help("rename the field (for example with a profile field mapping)")
+                        .in_file(&det.file),
+                );
+            }
+        };
+        det.filter.for_each_pred(&mut |p| {
+            check(&p.field, p.span);
+            if let Test::FieldEq { other } = &p.test {
+                check(other, p.span);
+            }
+        });
+        for s in &det.pipeline {
+            ir::visit::stage_fields(std::slice::from_ref(s), &mut |f| check(f, s.span));
+        }
+        out
+    }
+
     /// The target's name for a field.
     fn field_name(&self, f: &FieldRef) -> String {
         match f.kind {

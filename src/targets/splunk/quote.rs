@@ -8,7 +8,14 @@
 //!   asterisk in search strings"), so a literal `*` is handled by the caller.
 //! - In eval, strings are always double-quoted with `\` and `"` escaped;
 //!   field names that are not plain identifiers are single-quoted.
-//! - Regular expressions pass through as written; only a bare `"` is escaped.
+//! - Regular expressions are double-quoted with the backslashes SPL would
+//!   unescape doubled (`\\`, a trailing `\`) and `"` escaped: SPL unescapes
+//!   a quoted argument before the regex engine sees it (Splunk docs, "SPL
+//!   and regular expressions": a literal backslash needs four backslashes).
+//! - Field names that no quoting form carries (`"`, `|`, `[`, `]`, a
+//!   backtick, a backslash or a control character) are refused by
+//!   [`check_field_name`]: single quotes do not stop `|` from starting a
+//!   command.
 
 use crate::ir::{Text, TextPart};
 
@@ -48,11 +55,7 @@ pub fn text_body(t: &Text) -> String {
     for p in &t.parts {
         match p {
             TextPart::Lit(s) => out.push_str(&escape_string(s)),
-            TextPart::Param(n) => {
-                out.push('{');
-                out.push_str(n);
-                out.push('}');
-            }
+            TextPart::Param(n) => out.push_str(&param_placeholder(n)),
             TextPart::AnyString => out.push('*'),
             TextPart::AnyChar => out.push('?'),
         }
@@ -68,22 +71,73 @@ pub fn search_text(t: &Text) -> String {
     }
 }
 
-/// A regular expression in a double-quoted SPL string: kept as written, with
-/// only unescaped `"` escaped.
+/// An unset parameter `{name}`, escaped for a double-quoted string (names
+/// are identifiers by the time they get here; escaping keeps a bad one
+/// inside the quotes all the same).
+pub fn param_placeholder(name: &str) -> String {
+    format!("{{{}}}", escape_string(name))
+}
+
+/// A regular expression as a double-quoted SPL string. SPL reads `\\` as one
+/// backslash and `\"` as a quote in a quoted argument, and keeps any other
+/// backslash pair as written (Splunk docs, "SPL and regular expressions": a
+/// literal backslash in a regex takes four backslashes; the catalog's
+/// `"\|\s*"` reaches the engine unchanged). So a regex escape `\\` is
+/// written `\\\\`, a trailing `\` is doubled (it cannot escape the closing
+/// quote), a `"` is escaped, and every other escape stays as written: the
+/// engine gets the pattern with its meaning (`\"` reaches it as `"`, the
+/// same character).
 pub fn regex_string(t: &Text) -> String {
-    let src = t.display();
-    let mut out = String::with_capacity(src.len() + 2);
-    out.push('"');
-    let mut prev_backslash = false;
-    for c in src.chars() {
-        if c == '"' && !prev_backslash {
-            out.push('\\');
+    let mut out = String::from("\"");
+    for p in &t.parts {
+        match p {
+            TextPart::Lit(s) => regex_body(s, &mut out),
+            TextPart::Param(n) => out.push_str(&param_placeholder(n)),
+            // Regexes hold no wildcards; kept with their regex meaning.
+            TextPart::AnyString => out.push_str(".*"),
+            TextPart::AnyChar => out.push('.'),
         }
-        prev_backslash = c == '\\' && !prev_backslash;
-        out.push(c);
     }
     out.push('"');
     out
+}
+
+fn regex_body(s: &str, out: &mut String) {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('\\') => out.push_str(r"\\\\"),
+                Some('"') => out.push_str("\\\""),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push_str(r"\\"),
+            },
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Characters no SPL quoting form carries safely in a field name: in eval a
+/// name is single-quoted, and single quotes do not stop `|` (a new command),
+/// `[` (a subsearch), a backtick (a macro), `"` (a string that can swallow
+/// the rest of the line) or `\` (which escapes the closing quote).
+fn unsafe_field_char(c: char) -> bool {
+    matches!(c, '"' | '|' | '[' | ']' | '`' | '\\') || c.is_control()
+}
+
+/// Whether a field name can be written in SPL in every context; `Err` says
+/// which character cannot.
+pub fn check_field_name(name: &str) -> Result<(), String> {
+    match name.chars().find(|&c| unsafe_field_char(c)) {
+        Some(c) => Err(format!(
+            "the field name {name:?} holds {c:?}, which SPL cannot quote safely in a field name"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// True if a field name can be written bare in eval.
@@ -140,9 +194,25 @@ mod tests {
     }
 
     #[test]
-    fn regexes_keep_backslashes() {
+    fn regexes_double_escaped_backslashes() {
         let t = Text::lit(r#"not valid: \"(?<r>[^"]*)\""#);
         assert_eq!(regex_string(&t), r#""not valid: \"(?<r>[^\"]*)\"""#);
+        // A trailing backslash cannot escape the closing quote.
+        assert_eq!(regex_string(&Text::lit(r"abc\")), r#""abc\\""#);
+        assert_eq!(
+            regex_string(&Text::lit(r"C:\\temp\.exe")),
+            r#""C:\\\\temp\.exe""#
+        );
+        assert_eq!(regex_string(&Text::lit(r#"a\\"b"#)), r#""a\\\\\"b""#);
+    }
+
+    #[test]
+    fn unquotable_field_names() {
+        assert!(check_field_name("data.ip").is_ok());
+        assert!(check_field_name("it's").is_ok());
+        for bad in ["a|b", "a\"b", "a[b]", "a`m`", "a\\", "a\nb"] {
+            assert!(check_field_name(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
