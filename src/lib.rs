@@ -5,6 +5,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod ir;
 pub mod load;
+pub mod limits;
 pub mod lower;
 pub mod package;
 pub mod profile;

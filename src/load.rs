@@ -68,14 +68,32 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Calls `f` with every file under `dir`, recursively, in sorted order (so
 /// that output is deterministic whatever the file system's order).
+/// Symbolic links to folders are followed once: a folder already walked
+/// (a link loop such as `a/up -> ..`) is skipped, so the walk ends and no
+/// file is read twice. Entries that are not folders are passed on as they
+/// are; readers refuse the ones that are not regular files.
 pub fn walk_files(dir: &Path, f: &mut impl FnMut(PathBuf)) -> std::io::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    walk_unseen(dir, &mut seen, f)
+}
+
+fn walk_unseen(
+    dir: &Path,
+    seen: &mut std::collections::HashSet<(u64, u64)>,
+    f: &mut impl FnMut(PathBuf),
+) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir)?;
+    if !seen.insert((meta.dev(), meta.ino())) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk_files(&p, f)?;
+            walk_unseen(&p, seen, f)?;
         } else {
             f(p);
         }
@@ -96,24 +114,15 @@ pub fn load_file(path: &Path) -> Loaded {
 /// here).
 fn load_file_with(path: &Path, lower: impl FnOnce(&Path, String) -> Loaded) -> Loaded {
     let name = path.display().to_string();
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                let file = SourceFile::new(name, "");
-                return Loaded {
-                    diagnostics: vec![
-                        Diagnostic::error(codes::IO, "the file is not UTF-8 text").in_file(&file),
-                    ],
-                    file,
-                    detections: Vec::new(),
-                };
-            }
-        },
+    let text = match crate::limits::read_text(path) {
+        Ok(t) => t,
         Err(e) => {
-            let file = SourceFile::new(name, "");
+            let file = SourceFile::new(name.clone(), "");
             return Loaded {
-                diagnostics: vec![io_error(path, &e)],
+                diagnostics: vec![
+                    Diagnostic::error(codes::IO, format!("{name}: {e}"))
+                        .with_help("give a .vigil or Sigma .yml file (a regular UTF-8 file)"),
+                ],
                 file,
                 detections: Vec::new(),
             };

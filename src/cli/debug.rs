@@ -15,7 +15,7 @@ pub fn run(stage: DebugStage, path: &Path) -> ExitCode {
                 fail("`debug ast` reads Vigil (.vigil) files; use `debug ir` for Sigma rules");
                 return ExitCode::from(2);
             }
-            let text = match std::fs::read_to_string(path) {
+            let text = match crate::limits::read_text(path) {
                 Ok(t) => t,
                 Err(e) => {
                     fail(&format!("{}: {e}", path.display()));

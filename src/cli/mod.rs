@@ -8,6 +8,7 @@ mod debug;
 mod report;
 mod run;
 mod test;
+mod write;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,6 +116,9 @@ pub struct CompileArgs {
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Let -o replace an existing regular file.
+    #[arg(long)]
+    pub force: bool,
     /// Use the package templates in this folder instead of the built-in ones
     /// (same file names, e.g. splunk/savedsearches.conf.j2).
     #[arg(long, value_name = "DIR")]
@@ -141,6 +145,9 @@ pub struct ConvertArgs {
     /// per detection); nothing is written unless every detection converts.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Let -o replace existing regular files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `check`.

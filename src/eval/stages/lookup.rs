@@ -71,7 +71,7 @@ impl Lookups {
         match source {
             LookupSource::File(p) => {
                 let text =
-                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                    crate::limits::read_text(&p).map_err(|e| format!("{}: {e}", p.display()))?;
                 let mut records = parse_csv(&text).into_iter();
                 let header = records
                     .next()
