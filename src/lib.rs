@@ -14,5 +14,6 @@ pub mod source;
 pub mod syntax;
 pub mod synth;
 pub mod targets;
+pub mod terminal;
 pub mod testing;
 pub mod vigil_print;
