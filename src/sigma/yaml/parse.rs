@@ -9,6 +9,7 @@ use serde_saphyr::granit_parser::{
 
 use super::{Node, NodeKind, Scalar, Style};
 use crate::diagnostic::{Diagnostic, codes};
+use crate::limits::MAX_YAML_ALIAS_NODES;
 use crate::source::Span;
 
 /// One YAML document of a stream.
@@ -30,6 +31,9 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
         parser: Parser::new_from_str_with_options(text, options),
         anchors: HashMap::new(),
         errors: Vec::new(),
+        nodes: 0,
+        alias_nodes: 0,
+        over_budget: None,
     };
     let mut docs = Vec::new();
     let mut diags = Vec::new();
@@ -37,6 +41,11 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
         match b.document() {
             Ok(Some(doc)) => docs.push(doc),
             Ok(None) => break,
+            Err(_) if b.over_budget.is_some() => {
+                // A budget ends the whole stream, not just its document.
+                diags.extend(b.over_budget.take());
+                break;
+            }
             Err(e) => {
                 diags.push(scan_error(&e, text.len()));
                 match b.parser.proceed_next_document() {
@@ -97,8 +106,16 @@ fn span_of(s: &YamlSpan) -> Span {
 
 struct Builder<'a> {
     parser: Parser<'a, StrInput<'a>>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes and how many nodes each holds.
+    anchors: HashMap<usize, (Node, usize)>,
     errors: Vec<Diagnostic>,
+    /// Nodes built so far (aliases count as the nodes they copy).
+    nodes: usize,
+    /// Nodes copied by expanding aliases, bounded by
+    /// [`MAX_YAML_ALIAS_NODES`].
+    alias_nodes: usize,
+    /// The budget error that stopped parsing.
+    over_budget: Option<Diagnostic>,
 }
 
 type Step<'a> = (Event<'a>, YamlSpan);
@@ -150,6 +167,8 @@ impl<'a> Builder<'a> {
 
     fn node(&mut self, (ev, span): Step<'a>) -> Result<Node, ScanError> {
         let start = span_of(&span);
+        let before = self.nodes;
+        self.nodes += 1;
         let (node, anchor) = match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 let style = match style {
@@ -208,9 +227,30 @@ impl<'a> Builder<'a> {
                 (node, anchor)
             }
             Event::Alias(id) => {
-                let Some(target) = self.anchors.get(&id) else {
+                let Some((target, size)) = self.anchors.get(&id) else {
                     return Err(ScanError::new(span.start, "unknown alias"));
                 };
+                // Copies are counted before they are made: aliases of
+                // aliases grow exponentially (a "billion laughs" file).
+                self.alias_nodes = self.alias_nodes.saturating_add(*size);
+                self.nodes = self.nodes.saturating_add(*size);
+                if self.alias_nodes > MAX_YAML_ALIAS_NODES {
+                    self.over_budget = Some(
+                        Diagnostic::error(
+                            codes::YAML,
+                            format!(
+                                "YAML aliases expand to more than {MAX_YAML_ALIAS_NODES} nodes \
+                                 (the alias expansion budget)"
+                            ),
+                        )
+                        .with_label(start, "this alias goes over the budget")
+                        .with_help(
+                            "a Sigma rule needs few aliases; write the values out, or \
+                             remove aliases of aliases (the budget cannot be raised)",
+                        ),
+                    );
+                    return Err(ScanError::new(span.start, "alias expansion budget"));
+                }
                 // The alias site is where a diagnostic should point.
                 let mut node = target.clone();
                 node.span = start;
@@ -219,7 +259,8 @@ impl<'a> Builder<'a> {
             _ => return Err(ScanError::new(span.start, "unexpected YAML event")),
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors
+                .insert(anchor, (node.clone(), self.nodes - before));
         }
         Ok(node)
     }
