@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::write::{OutFile, write_file, write_files};
 use super::report::{emit, fail};
+use super::write::{OutFile, write_file, write_files};
 use super::{ConvertArgs, ConvertTo};
 use crate::diagnostic::Diagnostic;
 use crate::load::{VIGIL_EXT, expand_paths, load_file};

@@ -204,6 +204,10 @@ pub struct RunArgs {
     /// words (same result; for measurements).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// The longest event read, in bytes; longer ones are reported and
+    /// skipped (default 16 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::MAX_EVENT_LINE_BYTES)]
+    pub max_event_bytes: usize,
 }
 
 /// Output formats of `test`.
