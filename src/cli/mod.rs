@@ -227,6 +227,10 @@ pub struct TestArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: TestFormat,
+    /// Let tests files name detections, events files and lookup tables
+    /// outside the detection repository.
+    #[arg(long)]
+    pub allow_outside: bool,
 }
 
 /// Layouts of `gen-events`.

@@ -8,6 +8,7 @@
 
 mod case;
 pub mod compare;
+pub mod confine;
 pub mod report;
 pub mod spec;
 
@@ -18,6 +19,7 @@ use std::time::Instant;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::load::{is_test_file, load_file};
 use crate::source::{SourceFile, Span};
+pub use confine::Confine;
 use spec::TestFile;
 
 /// The outcome of one case.
@@ -83,21 +85,31 @@ pub fn tests_file_for(detection: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The detection a tests file tests: its `detection:` key, else the
-/// `.vigil`, `.yml` or `.yaml` file with its stem.
-fn detection_for(tests: &Path, spec: &TestFile) -> Option<PathBuf> {
+/// The detection a tests file tests: its `detection:` key (which must
+/// stay inside the repository), else the `.vigil`, `.yml` or `.yaml` file
+/// with its stem.
+fn detection_for(
+    tests: &Path,
+    spec: &TestFile,
+    confine: &Confine,
+) -> Result<Option<PathBuf>, String> {
     let dir = tests.parent().unwrap_or(Path::new(""));
     if let Some(d) = &spec.detection {
-        return Some(dir.join(d));
+        return confine.resolve(dir, d, "detection").map(Some);
     }
-    let name = tests.file_name()?.to_str()?;
-    let stem = name
+    let Some(name) = tests.file_name().and_then(|n| n.to_str()) else {
+        return Ok(None);
+    };
+    let Some(stem) = name
         .strip_suffix(".tests.yaml")
-        .or_else(|| name.strip_suffix(".tests.yml"))?;
-    ["vigil", "yml", "yaml"]
+        .or_else(|| name.strip_suffix(".tests.yml"))
+    else {
+        return Ok(None);
+    };
+    Ok(["vigil", "yml", "yaml"]
         .iter()
         .map(|ext| dir.join(format!("{stem}.{ext}")))
-        .find(|p| p.is_file())
+        .find(|p| p.is_file()))
 }
 
 fn walk(
@@ -115,19 +127,33 @@ fn walk(
 }
 
 /// Finds the tests files under `paths` (directories, tests files or
-/// detection files) and runs them.
+/// detection files) and runs them, each confined to the repository of the
+/// path it was found under.
 pub fn run_paths(paths: &[PathBuf]) -> Result<Summary, Diagnostic> {
-    let mut tests = Vec::new();
+    run_paths_with(paths, false)
+}
+
+/// [`run_paths`]; with `allow_outside`, tests files may name files outside
+/// the detection repository (`vigil test --allow-outside`).
+pub fn run_paths_with(paths: &[PathBuf], allow_outside: bool) -> Result<Summary, Diagnostic> {
+    let mut tests: Vec<(PathBuf, Confine)> = Vec::new();
     let mut detections = Vec::new();
     for p in paths {
+        let confine = if allow_outside {
+            Confine::anywhere()
+        } else {
+            Confine::repository_of(p)
+        };
         if p.is_dir() {
-            walk(p, &mut tests, &mut detections)
+            let mut found = Vec::new();
+            walk(p, &mut found, &mut detections)
                 .map_err(|e| Diagnostic::error(codes::IO, format!("{}: {e}", p.display())))?;
+            tests.extend(found.into_iter().map(|t| (t, confine.clone())));
         } else if is_test_file(p) {
-            tests.push(p.clone());
+            tests.push((p.clone(), confine));
         } else if p.is_file() {
             match tests_file_for(p) {
-                Some(t) => tests.push(t),
+                Some(t) => tests.push((t, confine)),
                 None => detections.push(p.clone()),
             }
         } else {
@@ -137,10 +163,10 @@ pub fn run_paths(paths: &[PathBuf]) -> Result<Summary, Diagnostic> {
             ));
         }
     }
-    tests.dedup();
+    tests.dedup_by(|a, b| a.0 == b.0);
     let mut summary = Summary::default();
-    for t in &tests {
-        summary.files.push(run_file(t));
+    for (t, confine) in &tests {
+        summary.files.push(run_file_in(t, confine));
     }
     let tested: Vec<PathBuf> = summary
         .files
@@ -176,15 +202,20 @@ fn at(file: &Arc<SourceFile>, line: usize, col: usize, message: String) -> Diagn
         .in_file(file)
 }
 
-/// Runs every case of one tests file.
+/// Runs every case of one tests file, confined to its repository.
 pub fn run_file(tests: &Path) -> FileResult {
+    run_file_in(tests, &Confine::repository_of(tests))
+}
+
+/// Runs every case of one tests file, reading only files `confine` allows.
+pub fn run_file_in(tests: &Path, confine: &Confine) -> FileResult {
     let mut result = FileResult {
         tests: tests.to_path_buf(),
         detection: None,
         cases: Vec::new(),
         errors: Vec::new(),
     };
-    let text = match std::fs::read_to_string(tests) {
+    let text = match crate::limits::read_text(tests) {
         Ok(t) => t,
         Err(e) => {
             result.errors.push(Diagnostic::error(
@@ -219,7 +250,14 @@ pub fn run_file(tests: &Path) -> FileResult {
             return result;
         }
     };
-    let Some(det_path) = detection_for(tests, &spec) else {
+    let det_path = match detection_for(tests, &spec, confine) {
+        Ok(p) => p,
+        Err(e) => {
+            result.errors.push(at(&file, 1, 1, e));
+            return result;
+        }
+    };
+    let Some(det_path) = det_path else {
         result.errors.push(
             at(&file, 1, 1, "no detection for this tests file".into())
                 .with_help("name it <stem>.tests.yaml next to <stem>.vigil, or set `detection:`"),
@@ -247,7 +285,7 @@ pub fn run_file(tests: &Path) -> FileResult {
     for case in &spec.cases {
         let started = Instant::now();
         let line = case.referenced.line() as usize;
-        let outcome = case::run_case(&spec, &case.value, det, &dir);
+        let outcome = case::run_case(&spec, &case.value, det, &dir, confine);
         let (failure, error) = match outcome {
             Ok(None) => (None, false),
             Ok(Some(diff)) => (Some(diff), false),
