@@ -63,6 +63,10 @@ impl Event {
     /// (fields are read in place; see `raw.rs`); what the index leaves out
     /// (escaped keys) is parsed fully. On error the text is given back.
     pub fn from_text(text: String) -> Result<Event, (EventError, String)> {
+        let text = match super::surrogates::replace_unpaired(&text) {
+            std::borrow::Cow::Owned(t) => t,
+            std::borrow::Cow::Borrowed(_) => text,
+        };
         match RawEvent::new(text.into_boxed_str()) {
             Ok(raw) => {
                 let mut date = None;

@@ -22,6 +22,7 @@ pub mod prefilter;
 mod raw;
 pub mod row;
 mod stages;
+mod surrogates;
 pub mod time;
 pub mod value;
 
