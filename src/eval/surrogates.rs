@@ -80,13 +80,20 @@ mod tests {
 
     #[test]
     fn unpaired_halves_become_the_replacement_character() {
-        assert_eq!(replace_unpaired(r#"{"a":"x \ud800"}"#), r#"{"a":"x \uFFFD"}"#);
+        assert_eq!(
+            replace_unpaired(r#"{"a":"x \ud800"}"#),
+            r#"{"a":"x \uFFFD"}"#
+        );
         assert_eq!(
             replace_unpaired(r#"{"a":"\udc00\uD800y"}"#),
             r#"{"a":"\uFFFD\uFFFDy"}"#
         );
         // A pair, an escaped backslash before `u`, and other escapes stay.
-        for ok in [r#"{"a":"\ud83d\ude00"}"#, r#"{"a":"\\ud800"}"#, r#"{"a":"\n\u0041"}"#] {
+        for ok in [
+            r#"{"a":"\ud83d\ude00"}"#,
+            r#"{"a":"\\ud800"}"#,
+            r#"{"a":"\n\u0041"}"#,
+        ] {
             assert!(matches!(replace_unpaired(ok), Cow::Borrowed(_)), "{ok}");
         }
         let v: serde_json::Value =
