@@ -132,7 +132,12 @@ fn load_file_with(path: &Path, lower: impl FnOnce(&Path, String) -> Loaded) -> L
 }
 
 /// Lowers file contents already read, choosing the reader by extension.
-pub fn load_text(path: &Path, text: String) -> Loaded {
+pub fn load_text(path: &Path, mut text: String) -> Loaded {
+    // A UTF-8 byte-order mark (as some Windows editors write) is not part
+    // of the text; the YAML reader skips it already.
+    if text.starts_with('\u{FEFF}') {
+        text.replace_range(..3, "");
+    }
     let file = SourceFile::new(path.display().to_string(), text);
     let is_vigil = path.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
     if is_vigil {
@@ -148,10 +153,24 @@ pub fn load_text(path: &Path, text: String) -> Loaded {
 }
 
 fn loaded(l: crate::sigma::Linked) -> Loaded {
+    let mut diagnostics = l.diagnostics;
+    if l.detections.is_empty()
+        && diagnostics.is_empty()
+        && l.file.text.trim().trim_matches('-').trim().is_empty()
+    {
+        // An empty file (or only `---`) is most likely a mistake: say so
+        // rather than count it as checked.
+        diagnostics.push(
+            Diagnostic::warning(codes::SIGMA, "the file is empty: it holds no Sigma rule")
+                .with_label(crate::source::Span::new(0, 0), "nothing here")
+                .with_help("write a rule in it, or delete it")
+                .in_file(&l.file),
+        );
+    }
     Loaded {
         file: l.file,
         detections: l.detections,
-        diagnostics: l.diagnostics,
+        diagnostics,
     }
 }
 

@@ -558,3 +558,37 @@ fn large_rules_compile_for_every_target() {
         assert!(stdout(&out).contains("v2999"), "{t}");
     }
 }
+
+// B1, B2, B7: a BOM in a `.vigil` file, an empty Sigma file, a tests file
+// over the YAML budget.
+#[test]
+fn small_input_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = write(
+        dir.path(),
+        "bom.vigil",
+        &format!("\u{FEFF}{HEAD}search type == \"s\"\n"),
+    );
+    let out = vigil(&["check", bom.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let empty = write(dir.path(), "empty.yml", "---\n");
+    let out = vigil(&["check", empty.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("the file is empty"),
+        "{}",
+        stderr(&out)
+    );
+
+    detection(dir.path());
+    let rows = "      - {user_id: a, n: 1}\n".repeat(60_000);
+    write(
+        dir.path(),
+        "d.tests.yaml",
+        &format!("cases:\n  - name: c\n    events: []\n    expect:\n      rows:\n{rows}"),
+    );
+    let out = vigil_in(dir.path(), &["test", "."]);
+    let e = stderr(&out);
+    assert!(e.contains("over the YAML reader's budget"), "{e}");
+    assert!(!e.contains("budget breached"), "{e}");
+}

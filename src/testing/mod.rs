@@ -243,10 +243,19 @@ pub fn run_file_in(tests: &Path, confine: &Confine) -> FileResult {
                 _ => first,
             }
             .to_string();
-            result.errors.push(
-                at(&file, line, col, format!("invalid tests file: {first}"))
-                    .with_help("see docs/testing.md for the layout"),
-            );
+            // serde-saphyr's resource limits (alias expansion, node count)
+            // print as Rust debug text; say what they are.
+            let (first, help) = match first.split_once("budget breached: ") {
+                Some((_, which)) => (
+                    format!("the tests file is over the YAML reader's budget ({which})"),
+                    "split the cases into several tests files, or put large event sets in \
+                     an `events_file`",
+                ),
+                None => (first, "see docs/testing.md for the layout"),
+            };
+            result
+                .errors
+                .push(at(&file, line, col, format!("invalid tests file: {first}")).with_help(help));
             return result;
         }
     };
