@@ -592,3 +592,30 @@ fn small_input_checks() {
     assert!(e.contains("over the YAML reader's budget"), "{e}");
     assert!(!e.contains("budget breached"), "{e}");
 }
+
+// B4, B11: `bin span=0` is an error; unknown YAML tags are warned about.
+#[test]
+fn zero_spans_and_unknown_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = write(
+        dir.path(),
+        "zero.vigil",
+        &format!("{HEAD}search type == \"s\"\n| bin timestamp span=0w\n"),
+    );
+    assert_error(
+        &vigil(&["check", zero.to_str().unwrap()]),
+        "a `bin` span of zero",
+    );
+    let tags = write(
+        dir.path(),
+        "tags.yml",
+        "title: t\nid: 11111111-1111-1111-1111-111111111111\nlogsource: {product: x}\n\
+         detection:\n  sel: {f: !!binary aGVsbG8=, g: !!python/object/apply:os.system [\"echo pwned\"]}\n\
+         \x20 condition: sel\n",
+    );
+    let out = vigil(&["check", tags.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(e.contains("unknown YAML tag `!!binary` is ignored"), "{e}");
+    assert!(e.contains("`!!python/object/apply:os.system`"), "{e}");
+}

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::granit_parser::{
-    Event, Options, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput,
+    Event, Options, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput, Tag,
 };
 
 use super::{Node, NodeKind, Scalar, Style};
@@ -18,7 +18,8 @@ pub struct Document {
     /// Its root (`None` for an empty document, such as after a trailing
     /// `---`).
     pub root: Option<Node>,
-    /// Errors found in it (duplicate keys); the document is still returned.
+    /// Errors found in it (duplicate keys) and warnings (unknown tags); the
+    /// document is still returned.
     pub errors: Vec<Diagnostic>,
 }
 
@@ -171,6 +172,7 @@ impl<'a> Builder<'a> {
         self.nodes += 1;
         let (node, anchor) = match ev {
             Event::Scalar(text, style, anchor, tag) => {
+                self.check_tag(tag.as_deref(), start);
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -191,7 +193,8 @@ impl<'a> Builder<'a> {
                 };
                 (node, anchor)
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(_, anchor, tag) => {
+                self.check_tag(tag.as_deref(), start);
                 let mut items = Vec::new();
                 let end = loop {
                     let step = self.expect_more(&span)?;
@@ -206,7 +209,8 @@ impl<'a> Builder<'a> {
                 };
                 (node, anchor)
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(_, anchor, tag) => {
+                self.check_tag(tag.as_deref(), start);
                 let mut entries: Vec<(Node, Node)> = Vec::new();
                 let end = loop {
                     let step = self.expect_more(&span)?;
@@ -263,6 +267,23 @@ impl<'a> Builder<'a> {
                 .insert(anchor, (node.clone(), self.nodes - before));
         }
         Ok(node)
+    }
+
+    /// Warns about a tag outside YAML's core schema (`!!binary`,
+    /// `!!python/object/apply:...`): Sigma has no use for them, and the
+    /// value is read as written, not decoded or executed.
+    fn check_tag(&mut self, tag: Option<&Tag>, at: Span) {
+        if let Some(t) = tag.filter(|t| t.is_custom()) {
+            let t = match t.parts() {
+                ("tag:yaml.org,2002:", suffix) => format!("!!{suffix}"),
+                _ => t.to_string(),
+            };
+            self.errors.push(
+                Diagnostic::warning(codes::YAML, format!("unknown YAML tag `{t}` is ignored"))
+                    .with_label(at, "the value is read as written")
+                    .with_help("remove the tag; Sigma values are plain text, numbers and lists"),
+            );
+        }
     }
 
     fn expect_more(&mut self, open: &YamlSpan) -> Result<Step<'a>, ScanError> {
