@@ -619,3 +619,25 @@ fn zero_spans_and_unknown_tags() {
     assert!(e.contains("unknown YAML tag `!!binary` is ignored"), "{e}");
     assert!(e.contains("`!!python/object/apply:os.system`"), "{e}");
 }
+
+// B12: a number beyond f64 does not hide the event's other fields.
+#[test]
+fn numbers_beyond_f64_do_not_hide_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = write(
+        dir.path(),
+        "big.ndjson",
+        "{\"user_agent\":\"sql\\u006dap\",\"ip\":\"1.1.1.1\",\"n\":1e400}\n",
+    );
+    let out = vigil(&[
+        "run",
+        &fixture("ua.vigil"),
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "{\"user_agent\":\"sqlmap\",\"ip\":\"1.1.1.1\"}\n"
+    );
+}

@@ -16,13 +16,13 @@ mod expr;
 mod filter;
 mod funcs;
 pub mod input;
+mod invalid;
 pub mod output;
 mod pattern;
 pub mod prefilter;
 mod raw;
 pub mod row;
 mod stages;
-mod surrogates;
 pub mod time;
 pub mod value;
 

@@ -1,5 +1,7 @@
-//! Unpaired UTF-16 surrogate escapes in events (`"\ud800"`).
+//! Events that are valid JSON in the SIEMs' eyes but not in `serde_json`'s:
+//! unpaired surrogate escapes and numbers beyond `f64`.
 //!
+//! Unpaired UTF-16 surrogate escapes (`"\ud800"`):
 //! JSON allows a `\u` escape of half a surrogate pair, but it is not text:
 //! `serde_json` refuses the whole event, which would hide every field of
 //! it from a detection (an attacker who controls one logged value could
@@ -74,9 +76,72 @@ pub fn replace_unpaired(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Numbers beyond `f64` quoted per event at most: each costs a parse.
+const MAX_HUGE_NUMBERS: usize = 16;
+
+/// Parses an event's JSON text. A number beyond `f64`'s range (`1e400`)
+/// makes `serde_json` refuse the whole event, which would hide all its
+/// fields; it is read as its text instead (as Splunk keeps `_raw`), so the
+/// other fields still match. `None` if the text is not JSON.
+pub fn parse_lenient(text: &str) -> Option<serde_json::Value> {
+    let mut fixed: Option<String> = None;
+    for _ in 0..=MAX_HUGE_NUMBERS {
+        let t = fixed.as_deref().unwrap_or(text);
+        match serde_json::from_str(t) {
+            Ok(v) => return Some(v),
+            Err(e) if e.to_string().starts_with("number out of range") => {
+                let (start, end) = number_around(t, byte_offset(t, e.line(), e.column()))?;
+                fixed = Some(format!(
+                    "{}\"{}\"{}",
+                    &t[..start],
+                    &t[start..end],
+                    &t[end..]
+                ));
+            }
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// The byte offset of a 1-based line and column.
+fn byte_offset(t: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = t
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(t.len())
+}
+
+/// The number token at or just before `at`.
+fn number_around(t: &str, at: usize) -> Option<(usize, usize)> {
+    let b = t.as_bytes();
+    let is_num = |c: u8| c.is_ascii_digit() || matches!(c, b'e' | b'E' | b'+' | b'-' | b'.');
+    let mut start = at;
+    while start > 0 && is_num(b[start - 1]) {
+        start -= 1;
+    }
+    let mut end = at;
+    while end < b.len() && is_num(b[end]) {
+        end += 1;
+    }
+    (start < end).then_some((start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_beyond_f64_are_read_as_text() {
+        let v = parse_lenient(r#"{"a":"x","n":1e400,"m":[-1E+999, 2]}"#).unwrap();
+        assert_eq!(v["a"], "x");
+        assert_eq!(v["n"], "1e400");
+        assert_eq!(v["m"][0], "-1E+999");
+        assert_eq!(v["m"][1], 2);
+        assert!(parse_lenient("{bad").is_none());
+    }
 
     #[test]
     fn unpaired_halves_become_the_replacement_character() {
