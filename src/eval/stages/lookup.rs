@@ -6,7 +6,7 @@
 //! lookups); every matching table row contributes its outputs.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::eval::compile::Cx;
 use crate::eval::row::{Field, Key, Row};
@@ -43,6 +43,21 @@ impl Lookups {
     fn load(&self, name: &str) -> Result<Table, String> {
         let source = match self.tables.get(name) {
             Some(s) => s.clone(),
+            // A table found by name beside a tests file stays below that
+            // folder: a detection's `lookup ../../secret` would otherwise
+            // read (and show) any file.
+            None if Path::new(name).components().any(|c| {
+                !matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            }) =>
+            {
+                return Err(format!(
+                    "lookup table `{name}`: a table found beside the tests file is named by a \
+                     relative path without `..`"
+                ));
+            }
             None => {
                 let found = self.dirs.iter().find_map(|d| {
                     [d.join(name), d.join(format!("{name}.csv"))]
