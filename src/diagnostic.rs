@@ -200,8 +200,13 @@ impl fmt::Display for Diagnostic {
 
 impl std::error::Error for Diagnostic {}
 
-/// Source code for miette that also reports the file's name.
-struct NamedSource<'a>(&'a SourceFile);
+/// Source code for miette that also reports the file's name. Its text has
+/// control characters masked (same byte length, so labels stay in place):
+/// a malformed event's line is log data and may hold escape sequences.
+struct NamedSource<'a> {
+    name: String,
+    text: std::borrow::Cow<'a, str>,
+}
 
 impl miette::SourceCode for NamedSource<'_> {
     fn read_span<'a>(
@@ -210,12 +215,12 @@ impl miette::SourceCode for NamedSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
-            .0
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner =
+            self.text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.0.name.clone(),
+            self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line(),
@@ -229,14 +234,68 @@ impl miette::SourceCode for NamedSource<'_> {
 pub struct Report<'a> {
     diag: &'a Diagnostic,
     source: Option<NamedSource<'a>>,
+    /// Set when a labelled line is too long to show (see
+    /// [`crate::limits::MAX_SNIPPET_LINE_BYTES`]): the location and the
+    /// line's length, given in the message instead of a snippet.
+    long_line: Option<(usize, usize, usize)>,
+}
+
+/// The length of the longest line a label of `diag` touches.
+fn longest_labelled_line(diag: &Diagnostic, text: &str) -> usize {
+    let line_len = |at: usize| {
+        let at = at.min(text.len());
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        end - start
+    };
+    let bytes = text.as_bytes();
+    diag.labels
+        .iter()
+        .flat_map(|l| [l.span.start, l.span.end])
+        // Offsets are byte offsets; a stale one past a char boundary only
+        // shifts the measure by a byte.
+        .map(|at| {
+            let mut at = at.min(bytes.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            line_len(at)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 impl<'a> Report<'a> {
     /// Wraps a diagnostic for rendering.
     pub fn new(diag: &'a Diagnostic) -> Self {
+        let Some(file) = diag.file.as_deref() else {
+            return Report {
+                diag,
+                source: None,
+                long_line: None,
+            };
+        };
+        let longest = longest_labelled_line(diag, &file.text);
+        if longest > crate::limits::MAX_SNIPPET_LINE_BYTES {
+            // Too long to show, and miette cannot draw a label past column
+            // 65,535: give the location in words.
+            let (line, col) = diag
+                .labels
+                .first()
+                .map_or((1, 1), |l| file.line_col(l.span.start));
+            return Report {
+                diag,
+                source: None,
+                long_line: Some((line, col, longest)),
+            };
+        }
         Report {
             diag,
-            source: diag.file.as_deref().map(NamedSource),
+            source: Some(NamedSource {
+                name: crate::terminal::escape(&file.name).into_owned(),
+                text: crate::terminal::mask_same_len(&file.text),
+            }),
+            long_line: None,
         }
     }
 }
@@ -249,7 +308,16 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&crate::terminal::escape(&self.diag.message))?;
+        if let (Some((line, col, len)), Some(file)) = (self.long_line, &self.diag.file) {
+            write!(
+                f,
+                "\n  at {}:{line}:{col} (the line is {len} bytes long; lines over {} bytes are not shown)",
+                crate::terminal::escape(&file.name),
+                crate::limits::MAX_SNIPPET_LINE_BYTES
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -272,7 +340,7 @@ impl miette::Diagnostic for Report<'_> {
         self.diag
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(crate::terminal::escape(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -288,10 +356,11 @@ impl miette::Diagnostic for Report<'_> {
                 let start = l.span.start.min(text_len);
                 let end = l.span.end.clamp(start, text_len);
                 let span = Span::new(start, end);
+                let text = Some(crate::terminal::escape(&l.text).into_owned());
                 if i == 0 {
-                    miette::LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
+                    miette::LabeledSpan::new_primary_with_span(text, span)
                 } else {
-                    miette::LabeledSpan::new_with_span(Some(l.text.clone()), span)
+                    miette::LabeledSpan::new_with_span(text, span)
                 }
             },
         )))
@@ -307,7 +376,7 @@ pub fn render_plain(diag: &Diagnostic) -> String {
     let mut out = String::new();
     let report = Report::new(diag);
     if handler.render_report(&mut out, &report).is_err() {
-        out = diag.one_line();
+        out = crate::terminal::escape(&diag.one_line()).into_owned();
     }
     out
 }
@@ -322,7 +391,7 @@ pub fn render_terminal(diag: &Diagnostic, color: bool) -> String {
     let handler = miette::GraphicalReportHandler::new_themed(theme);
     let mut out = String::new();
     if handler.render_report(&mut out, &Report::new(diag)).is_err() {
-        out = diag.one_line();
+        out = crate::terminal::escape(&diag.one_line()).into_owned();
     }
     out
 }

@@ -70,14 +70,32 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Calls `f` with every file under `dir`, recursively, in sorted order (so
 /// that output is deterministic whatever the file system's order).
+/// Symbolic links to folders are followed once: a folder already walked
+/// (a link loop such as `a/up -> ..`) is skipped, so the walk ends and no
+/// file is read twice. Entries that are not folders are passed on as they
+/// are; readers refuse the ones that are not regular files.
 pub fn walk_files(dir: &Path, f: &mut impl FnMut(PathBuf)) -> std::io::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    walk_unseen(dir, &mut seen, f)
+}
+
+fn walk_unseen(
+    dir: &Path,
+    seen: &mut std::collections::HashSet<(u64, u64)>,
+    f: &mut impl FnMut(PathBuf),
+) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir)?;
+    if !seen.insert((meta.dev(), meta.ino())) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk_files(&p, f)?;
+            walk_unseen(&p, seen, f)?;
         } else {
             f(p);
         }
@@ -98,24 +116,15 @@ pub fn load_file(path: &Path) -> Loaded {
 /// here).
 fn load_file_with(path: &Path, lower: impl FnOnce(&Path, String) -> Loaded) -> Loaded {
     let name = path.display().to_string();
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                let file = SourceFile::new(name, "");
-                return Loaded {
-                    diagnostics: vec![
-                        Diagnostic::error(codes::IO, "the file is not UTF-8 text").in_file(&file),
-                    ],
-                    file,
-                    detections: Vec::new(),
-                };
-            }
-        },
+    let text = match crate::limits::read_text(path) {
+        Ok(t) => t,
         Err(e) => {
-            let file = SourceFile::new(name, "");
+            let file = SourceFile::new(name.clone(), "");
             return Loaded {
-                diagnostics: vec![io_error(path, &e)],
+                diagnostics: vec![
+                    Diagnostic::error(codes::IO, format!("{name}: {e}"))
+                        .with_help("give a .vigil or Sigma .yml file (a regular UTF-8 file)"),
+                ],
                 file,
                 detections: Vec::new(),
             };
@@ -125,7 +134,12 @@ fn load_file_with(path: &Path, lower: impl FnOnce(&Path, String) -> Loaded) -> L
 }
 
 /// Lowers file contents already read, choosing the reader by extension.
-pub fn load_text(path: &Path, text: String) -> Loaded {
+pub fn load_text(path: &Path, mut text: String) -> Loaded {
+    // A UTF-8 byte-order mark (as some Windows editors write) is not part
+    // of the text; the YAML reader skips it already.
+    if text.starts_with('\u{FEFF}') {
+        text.replace_range(..3, "");
+    }
     let file = SourceFile::new(path.display().to_string(), text);
     let is_vigil = path.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
     if crate::spl::is_spl_input(path) {
@@ -149,10 +163,24 @@ pub fn load_text(path: &Path, text: String) -> Loaded {
 }
 
 fn loaded(l: crate::sigma::Linked) -> Loaded {
+    let mut diagnostics = l.diagnostics;
+    if l.detections.is_empty()
+        && diagnostics.is_empty()
+        && l.file.text.trim().trim_matches('-').trim().is_empty()
+    {
+        // An empty file (or only `---`) is most likely a mistake: say so
+        // rather than count it as checked.
+        diagnostics.push(
+            Diagnostic::warning(codes::SIGMA, "the file is empty: it holds no Sigma rule")
+                .with_label(crate::source::Span::new(0, 0), "nothing here")
+                .with_help("write a rule in it, or delete it")
+                .in_file(&l.file),
+        );
+    }
     Loaded {
         file: l.file,
         detections: l.detections,
-        diagnostics: l.diagnostics,
+        diagnostics,
     }
 }
 

@@ -126,7 +126,7 @@ impl Profile {
         if let Some(p) = Profile::builtin(spec) {
             return Ok(p);
         }
-        let text = std::fs::read_to_string(spec).map_err(|e| {
+        let text = crate::limits::read_text(std::path::Path::new(spec)).map_err(|e| {
             format!(
                 "`{spec}` is neither a built-in profile ({}) nor a readable file: {e}",
                 Profile::builtin_names().join(", ")

@@ -1,7 +1,6 @@
 //! `vigil compile PATH... --target T`.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::ExitCode;
 
 use super::report::{emit, fail, out};
@@ -151,8 +150,8 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             ));
             return ExitCode::from(1);
         }
-        if let Err(e) = write_atomically(out, &text) {
-            fail(&format!("{}: {e}", out.display()));
+        if let Err(e) = super::write::write_file(out, &text, args.force) {
+            fail(&e);
             return ExitCode::from(1);
         }
     } else {
@@ -215,17 +214,4 @@ fn render_text(entries: &[Entry]) -> String {
         out.push_str(&format!("# {} ({})\n{}\n", e.source, e.id, e.query));
     }
     out
-}
-
-/// Writes through a temporary file and a rename, so a failure never leaves a
-/// partial file behind.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.vigil-tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("out")
-    ));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }

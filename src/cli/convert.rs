@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::compile::write_atomically;
 use super::report::{emit, fail};
+use super::write::{OutFile, write_file, write_files};
 use super::{ConvertArgs, ConvertTo};
 use crate::diagnostic::Diagnostic;
 use crate::load::{VIGIL_EXT, expand_paths, load_file};
@@ -68,7 +68,7 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
             print!("{}", texts.join("\n"));
             ExitCode::SUCCESS
         }
-        Some(dest) => match write_all(&out, dest) {
+        Some(dest) => match write_all(&out, dest, args.force) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 fail(&e);
@@ -79,12 +79,10 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
 }
 
 /// Writes one file, or one `<stem>.vigil` per detection into a directory.
-fn write_all(out: &[Converted], dest: &Path) -> Result<(), String> {
+fn write_all(out: &[Converted], dest: &Path, force: bool) -> Result<(), String> {
     if !dest.is_dir() {
         return match out {
-            [one] => {
-                write_atomically(dest, &one.text).map_err(|e| format!("{}: {e}", dest.display()))
-            }
+            [one] => write_file(dest, &one.text, force),
             _ => Err(format!(
                 "{}: {} detections need a directory to be written to",
                 dest.display(),
@@ -107,8 +105,13 @@ fn write_all(out: &[Converted], dest: &Path) -> Result<(), String> {
         }
         names.push(name);
     }
-    for (c, name) in out.iter().zip(&names) {
-        write_atomically(name, &c.text).map_err(|e| format!("{}: {e}", name.display()))?;
-    }
-    Ok(())
+    let files: Vec<OutFile> = out
+        .iter()
+        .zip(names)
+        .map(|(c, path)| OutFile {
+            path,
+            text: &c.text,
+        })
+        .collect();
+    write_files(&files, force)
 }

@@ -9,6 +9,7 @@ mod report;
 mod run;
 mod spl;
 mod test;
+mod write;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -124,6 +125,9 @@ pub struct CompileArgs {
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Let -o replace an existing regular file.
+    #[arg(long)]
+    pub force: bool,
     /// Use the package templates in this folder instead of the built-in ones
     /// (same file names, e.g. splunk/savedsearches.conf.j2).
     #[arg(long, value_name = "DIR")]
@@ -150,6 +154,9 @@ pub struct ConvertArgs {
     /// per detection); nothing is written unless every detection converts.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Let -o replace existing regular files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `check`.
@@ -206,6 +213,10 @@ pub struct RunArgs {
     /// words (same result; for measurements).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// The longest event read, in bytes; longer ones are reported and
+    /// skipped (default 16 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::MAX_EVENT_LINE_BYTES)]
+    pub max_event_bytes: usize,
 }
 
 /// Output formats of `test`.
@@ -225,6 +236,10 @@ pub struct TestArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: TestFormat,
+    /// Let tests files name detections, events files and lookup tables
+    /// outside the detection repository.
+    #[arg(long)]
+    pub allow_outside: bool,
 }
 
 /// Layouts of `gen-events`.

@@ -1,20 +1,45 @@
 //! Printing diagnostics to stderr.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 
 use crate::diagnostic::{Diagnostic, render_terminal};
+use crate::limits::MAX_DIAGNOSTICS_PER_CODE;
 
-/// Prints diagnostics to stderr with their source snippets.
+/// Prints diagnostics to stderr with their source snippets; past
+/// [`MAX_DIAGNOSTICS_PER_CODE`] of one code in one file, the rest are
+/// counted in one line (a 5,000-term rule may earn a warning per term).
 pub fn emit(diags: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal();
+    let mut shown: HashMap<(Option<&str>, &str), usize> = HashMap::new();
     for d in diags {
-        eprint!("{}", render_terminal(d, color));
+        let n = shown
+            .entry((d.file.as_ref().map(|f| f.name.as_str()), d.code))
+            .or_default();
+        *n += 1;
+        if *n <= MAX_DIAGNOSTICS_PER_CODE {
+            eprint!("{}", render_terminal(d, color));
+        }
+    }
+    let mut hidden: Vec<_> = shown
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_DIAGNOSTICS_PER_CODE)
+        .collect();
+    hidden.sort();
+    for ((file, code), n) in hidden {
+        eprintln!(
+            "note: {} more [{code}] diagnostic(s){} not shown (at most {MAX_DIAGNOSTICS_PER_CODE} \
+             per code and file; `vigil check --json` lists all)",
+            n - MAX_DIAGNOSTICS_PER_CODE,
+            file.map(|f| format!(" in {}", crate::terminal::escape(f)))
+                .unwrap_or_default(),
+        );
     }
 }
 
 /// Prints a plain error message (no file) to stderr.
 pub fn fail(message: &str) {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", crate::terminal::escape(message));
 }
 
 /// Writes to stdout. A closed pipe (`vigil ... | head`) ends the process

@@ -105,6 +105,7 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, V
     let sink: Sink = Rc::default();
     let started = Instant::now();
     let mut reader = EventReader::new(args.events.clone(), sink.clone(), !args.no_progress)
+        .with_max_event_bytes(args.max_event_bytes)
         .with_prefilter(if args.no_prefilter {
             None
         } else {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::report::emit;
 use super::{TestArgs, TestFormat};
-use crate::testing::{report, run_paths};
+use crate::testing::{report, run_paths_with};
 
 /// Runs the tests files found under the paths; exit 1 on any failure.
 pub fn run(args: &TestArgs) -> ExitCode {
@@ -13,7 +13,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let summary = match run_paths(&paths) {
+    let summary = match run_paths_with(&paths, args.allow_outside) {
         Ok(s) => s,
         Err(d) => {
             emit(&[d]);

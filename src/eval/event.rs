@@ -63,6 +63,10 @@ impl Event {
     /// (fields are read in place; see `raw.rs`); what the index leaves out
     /// (escaped keys) is parsed fully. On error the text is given back.
     pub fn from_text(text: String) -> Result<Event, (EventError, String)> {
+        let text = match super::invalid::replace_unpaired(&text) {
+            std::borrow::Cow::Owned(t) => t,
+            std::borrow::Cow::Borrowed(_) => text,
+        };
         match RawEvent::new(text.into_boxed_str()) {
             Ok(raw) => {
                 let mut date = None;
@@ -106,7 +110,7 @@ impl Event {
     /// The event as JSON (parsed on first use for an event read from text).
     pub fn json(&self) -> &Json {
         self.parsed.get_or_init(|| match &self.raw {
-            Some(raw) => serde_json::from_str::<Json>(raw.text())
+            Some(raw) => super::invalid::parse_lenient(raw.text())
                 .map(unwrap_envelope)
                 .unwrap_or(Json::Null),
             None => Json::Null,

@@ -16,6 +16,7 @@ mod expr;
 mod filter;
 mod funcs;
 pub mod input;
+mod invalid;
 pub mod output;
 pub(crate) mod pattern;
 pub mod prefilter;

@@ -35,8 +35,11 @@ pub fn cell_text(v: &Value) -> String {
     }
 }
 
+/// One line of at most `MAX_CELL` characters, control characters escaped
+/// (log values may hold terminal escape sequences).
 fn clip(s: &str) -> String {
     let one_line = s.replace(['\n', '\r', '\t'], " ");
+    let one_line = crate::terminal::escape(&one_line).into_owned();
     if one_line.chars().count() <= MAX_CELL {
         one_line
     } else {
@@ -73,7 +76,8 @@ pub fn render_table(rows: &[Pairs]) -> String {
                 .collect()
         })
         .collect();
-    let widths: Vec<usize> = columns
+    let headers: Vec<String> = columns.iter().map(|c| clip(c)).collect();
+    let widths: Vec<usize> = headers
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -95,7 +99,7 @@ pub fn render_table(rows: &[Pairs]) -> String {
             .to_string()
     };
     let mut out = String::new();
-    out.push_str(&line(columns.clone()));
+    out.push_str(&line(headers.iter().map(String::as_str).collect()));
     out.push('\n');
     out.push_str(&line(
         widths

@@ -190,6 +190,18 @@ impl Lowerer {
                     );
                     return None;
                 };
+                if bin_span.amount == 0 {
+                    // SPL and ES|QL would accept `span=0s` and bin nothing
+                    // (or everything); it is never what was meant.
+                    self.error_help(
+                        codes::SEMANTIC,
+                        span,
+                        "a `bin` span of zero",
+                        "zero span",
+                        "give a positive span, for example `bin timestamp span=1h`",
+                    );
+                    return None;
+                }
                 StageKind::Bin {
                     field: names.resolve(&field.node),
                     span: bin_span,

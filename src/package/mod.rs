@@ -158,7 +158,8 @@ fn add_dir(env: &mut Environment<'static>, root: &Path, dir: &Path) -> Result<()
             .unwrap_or(&p)
             .to_string_lossy()
             .replace('\\', "/");
-        let text = std::fs::read_to_string(&p).map_err(io)?;
+        let text = crate::limits::read_text(&p)
+            .map_err(|e| Diagnostic::error(codes::IO, format!("{}: {e}", p.display())))?;
         env.add_template_owned(name, text).map_err(template_error)?;
     }
     Ok(())

@@ -94,6 +94,7 @@ pub fn lower(cx: &mut Cx, node: &Node, sels: &[Selection]) -> Option<Filter> {
             return None;
         }
     };
+    let base = node.text_offset(cx.src, 0);
     let mut p = CondParser {
         cx,
         node,
@@ -101,6 +102,7 @@ pub fn lower(cx: &mut Cx, node: &Node, sels: &[Selection]) -> Option<Filter> {
         pos: 0,
         sels,
         failed: false,
+        base,
     };
     let f = p.or();
     if p.pos < toks.len() && !p.failed {
@@ -121,16 +123,24 @@ struct CondParser<'c, 'x, 'a> {
     pos: usize,
     sels: &'a [Selection],
     failed: bool,
+    /// Where the condition's text starts in the source, if it is written
+    /// there verbatim: found once, since checking it per token would take
+    /// time quadratic in the condition's length.
+    base: Option<usize>,
 }
 
 impl CondParser<'_, '_, '_> {
     fn span_of(&self, i: usize) -> Span {
-        match self.toks.get(i) {
-            Some((_, r)) => self.node.sub_span(self.cx.src, r.clone()),
+        let range = match self.toks.get(i) {
+            Some((_, r)) => r.clone(),
             None => {
                 let end = self.node.as_text().map_or(0, str::len);
-                self.node.sub_span(self.cx.src, end..end)
+                end..end
             }
+        };
+        match self.base {
+            Some(b) => Span::new(b + range.start, b + range.end),
+            None => self.node.span,
         }
     }
 

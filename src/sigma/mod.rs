@@ -82,6 +82,7 @@ pub fn parse(file: Arc<SourceFile>) -> Parsed {
         yaml_errors.extend(
             d.errors
                 .iter()
+                .filter(|e| e.is_error())
                 .filter_map(|e| e.labels.first().map(|l| l.span)),
         );
         cx.diags.extend(d.errors);

@@ -2,11 +2,12 @@
 //! printers would exhaust the stack: a cheap lexical scan before parsing.
 
 use crate::diagnostic::{Diagnostic, codes};
+use crate::limits::MAX_OPERATOR_CHAIN;
 use crate::source::Span;
 
 /// The deepest nesting of parentheses, brackets and prefix `not`/`-` that a
-/// detection may have. Real detections stay below 10.
-pub const MAX_DEPTH: usize = 128;
+/// detection may have (see [`crate::limits::MAX_NESTING`]).
+pub const MAX_DEPTH: usize = crate::limits::MAX_NESTING;
 
 /// Reports the first place where nesting exceeds [`MAX_DEPTH`].
 pub fn check_depth(text: &str) -> Result<(), Diagnostic> {
@@ -14,6 +15,10 @@ pub fn check_depth(text: &str) -> Result<(), Diagnostic> {
     let mut depth: usize = 0;
     // Prefix operators since the last token that ends an operand.
     let mut prefix_run: usize = 0;
+    // Arithmetic operators (`a + b - c * d ...`) per open parenthesis: the
+    // tree nests one level per operator, so a long chain is as deep as
+    // that many parentheses.
+    let mut chains: Vec<usize> = vec![0];
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -32,12 +37,23 @@ pub fn check_depth(text: &str) -> Result<(), Diagnostic> {
                     i += 1;
                 }
             }
-            b'(' | b'[' => depth += 1,
+            b'(' | b'[' => {
+                depth += 1;
+                chains.push(0);
+            }
             b')' | b']' => {
                 depth = depth.saturating_sub(1);
                 prefix_run = 0;
+                if chains.len() > 1 {
+                    chains.pop();
+                }
             }
-            b'-' => prefix_run += 1,
+            b',' | b'|' => *chains.last_mut().unwrap_or(&mut 0) = 0,
+            b'+' | b'*' | b'/' | b'%' => *chains.last_mut().unwrap_or(&mut 0) += 1,
+            b'-' => {
+                prefix_run += 1;
+                *chains.last_mut().unwrap_or(&mut 0) += 1;
+            }
             b'n' | b'N' if is_not_at(bytes, i) => {
                 prefix_run += 1;
                 i += 2;
@@ -60,6 +76,16 @@ pub fn check_depth(text: &str) -> Result<(), Diagnostic> {
             .with_label(Span::new(i, (i + 1).min(text.len())), "too deep here")
             .with_help(
                 "simplify the expression: split it with `eval` columns or flatten the parentheses",
+            ));
+        }
+        if chains.last().is_some_and(|&n| n > MAX_OPERATOR_CHAIN) {
+            return Err(Diagnostic::error(
+                codes::SYNTAX,
+                format!("a chain of more than {MAX_OPERATOR_CHAIN} arithmetic operators"),
+            )
+            .with_label(Span::new(i, (i + 1).min(text.len())), "too long here")
+            .with_help(
+                "split the expression into several `eval` columns (the budget cannot be raised)",
             ));
         }
         i += 1;

@@ -7,15 +7,16 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::compare::{compare_rows, render_mismatch, same_row, same_value};
+use super::confine::Confine;
 use super::spec::{self, Case, Expect, LookupSpec, TestFile, scalar_text};
 use crate::diagnostic::Diagnostic;
 use crate::eval::input::read_all;
 use crate::eval::{Event, LookupSource, Lookups, Options, prepare};
 use crate::ir::Detection;
 
-fn lookup_source(spec: &LookupSpec, dir: &Path) -> LookupSource {
-    match spec {
-        LookupSpec::File(f) => LookupSource::File(dir.join(f)),
+fn lookup_source(spec: &LookupSpec, dir: &Path, confine: &Confine) -> Result<LookupSource, String> {
+    Ok(match spec {
+        LookupSpec::File(f) => LookupSource::File(confine.resolve(dir, f, "lookups")?),
         LookupSpec::Rows(rows) => LookupSource::Rows(
             rows.iter()
                 .map(|r| {
@@ -25,7 +26,7 @@ fn lookup_source(spec: &LookupSpec, dir: &Path) -> LookupSource {
                 })
                 .collect(),
         ),
-    }
+    })
 }
 
 fn time_of(v: &Value) -> Result<f64, String> {
@@ -44,9 +45,21 @@ pub(super) fn run_case(
     case: &Case,
     det: &Detection,
     dir: &Path,
+    confine: &Confine,
 ) -> Result<Option<String>, String> {
     let mut params = BTreeMap::new();
     for (k, v) in file.params.iter().chain(&case.params) {
+        if !det.params.iter().any(|p| p.name == *k) {
+            let known: Vec<&str> = det.params.iter().map(|p| p.name.as_str()).collect();
+            return Err(format!(
+                "parameter `{k}`: the detection declares no such parameter ({})",
+                if known.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("it has {}", known.join(", "))
+                }
+            ));
+        }
         let text = scalar_text(v)
             .ok_or_else(|| format!("parameter `{k}`: give a string, number or boolean"))?;
         params.insert(k.clone(), text);
@@ -59,7 +72,7 @@ pub(super) fn run_case(
         events.push(Event::new(v.clone()));
     }
     for name in case.events_file.iter().flat_map(spec::OneOrMany::names) {
-        let (evs, diags) = read_all(&dir.join(&name));
+        let (evs, diags) = read_all(&confine.resolve(dir, &name, "events_file")?);
         if let Some(d) = diags.first() {
             return Err(d.one_line());
         }
@@ -74,7 +87,9 @@ pub(super) fn run_case(
         ..Lookups::default()
     };
     for (name, l) in file.lookups.iter().chain(&case.lookups) {
-        lookups.tables.insert(name.clone(), lookup_source(l, dir));
+        lookups
+            .tables
+            .insert(name.clone(), lookup_source(l, dir, confine)?);
     }
     let plan = prepare(det, &params, &Options { now, lookups }).map_err(|diags| {
         diags

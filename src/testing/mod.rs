@@ -8,6 +8,7 @@
 
 mod case;
 pub mod compare;
+pub mod confine;
 pub mod report;
 pub mod spec;
 
@@ -19,6 +20,7 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::Detection;
 use crate::load::{is_test_file, load_file};
 use crate::source::{SourceFile, Span};
+pub use confine::Confine;
 use spec::TestFile;
 
 /// The outcome of one case.
@@ -84,21 +86,31 @@ pub fn tests_file_for(detection: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The detection a tests file tests: its `detection:` key, else the
-/// `.vigil`, `.yml`, `.yaml` or `.spl` file with its stem.
-fn detection_for(tests: &Path, spec: &TestFile) -> Option<PathBuf> {
+/// The detection a tests file tests: its `detection:` key (which must
+/// stay inside the repository), else the `.vigil`, `.yml`, `.yaml` or `.spl` file
+/// with its stem.
+fn detection_for(
+    tests: &Path,
+    spec: &TestFile,
+    confine: &Confine,
+) -> Result<Option<PathBuf>, String> {
     let dir = tests.parent().unwrap_or(Path::new(""));
     if let Some(d) = &spec.detection {
-        return Some(dir.join(d));
+        return confine.resolve(dir, d, "detection").map(Some);
     }
-    let name = tests.file_name()?.to_str()?;
-    let stem = name
+    let Some(name) = tests.file_name().and_then(|n| n.to_str()) else {
+        return Ok(None);
+    };
+    let Some(stem) = name
         .strip_suffix(".tests.yaml")
-        .or_else(|| name.strip_suffix(".tests.yml"))?;
-    ["vigil", "yml", "yaml", "spl"]
+        .or_else(|| name.strip_suffix(".tests.yml"))
+    else {
+        return Ok(None);
+    };
+    Ok(["vigil", "yml", "yaml", "spl"]
         .iter()
         .map(|ext| dir.join(format!("{stem}.{ext}")))
-        .find(|p| p.is_file())
+        .find(|p| p.is_file()))
 }
 
 fn walk(
@@ -116,19 +128,33 @@ fn walk(
 }
 
 /// Finds the tests files under `paths` (directories, tests files or
-/// detection files) and runs them.
+/// detection files) and runs them, each confined to the repository of the
+/// path it was found under.
 pub fn run_paths(paths: &[PathBuf]) -> Result<Summary, Diagnostic> {
-    let mut tests = Vec::new();
+    run_paths_with(paths, false)
+}
+
+/// [`run_paths`]; with `allow_outside`, tests files may name files outside
+/// the detection repository (`vigil test --allow-outside`).
+pub fn run_paths_with(paths: &[PathBuf], allow_outside: bool) -> Result<Summary, Diagnostic> {
+    let mut tests: Vec<(PathBuf, Confine)> = Vec::new();
     let mut detections = Vec::new();
     for p in paths {
+        let confine = if allow_outside {
+            Confine::anywhere()
+        } else {
+            Confine::repository_of(p)
+        };
         if p.is_dir() {
-            walk(p, &mut tests, &mut detections)
+            let mut found = Vec::new();
+            walk(p, &mut found, &mut detections)
                 .map_err(|e| Diagnostic::error(codes::IO, format!("{}: {e}", p.display())))?;
+            tests.extend(found.into_iter().map(|t| (t, confine.clone())));
         } else if is_test_file(p) {
-            tests.push(p.clone());
+            tests.push((p.clone(), confine));
         } else if p.is_file() {
             match tests_file_for(p) {
-                Some(t) => tests.push(t),
+                Some(t) => tests.push((t, confine)),
                 None => detections.push(p.clone()),
             }
         } else {
@@ -138,10 +164,10 @@ pub fn run_paths(paths: &[PathBuf]) -> Result<Summary, Diagnostic> {
             ));
         }
     }
-    tests.dedup();
+    tests.dedup_by(|a, b| a.0 == b.0);
     let mut summary = Summary::default();
-    for t in &tests {
-        summary.files.push(run_file(t));
+    for (t, confine) in &tests {
+        summary.files.push(run_file_in(t, confine, None));
     }
     let tested: Vec<PathBuf> = summary
         .files
@@ -177,22 +203,23 @@ fn at(file: &Arc<SourceFile>, line: usize, col: usize, message: String) -> Diagn
         .in_file(file)
 }
 
-/// Runs every case of one tests file.
+/// Runs every case of one tests file, confined to its repository.
 pub fn run_file(tests: &Path) -> FileResult {
-    run_file_with(tests, None)
+    run_file_in(tests, &Confine::repository_of(tests), None)
 }
 
-/// Runs every case of one tests file against `detection` instead of the
-/// file's own detection (the Splunk reader's tests run the catalog's
-/// imported searches through the hand ports' cases).
-pub fn run_file_with(tests: &Path, detection: Option<&Detection>) -> FileResult {
+/// Runs every case of one tests file, reading only files `confine` allows,
+/// against `detection` when given instead of the file's own detection (the
+/// Splunk reader's tests run the catalog's imported searches through the
+/// hand ports' cases).
+pub fn run_file_in(tests: &Path, confine: &Confine, detection: Option<&Detection>) -> FileResult {
     let mut result = FileResult {
         tests: tests.to_path_buf(),
         detection: None,
         cases: Vec::new(),
         errors: Vec::new(),
     };
-    let text = match std::fs::read_to_string(tests) {
+    let text = match crate::limits::read_text(tests) {
         Ok(t) => t,
         Err(e) => {
             result.errors.push(Diagnostic::error(
@@ -220,14 +247,30 @@ pub fn run_file_with(tests: &Path, detection: Option<&Detection>) -> FileResult 
                 _ => first,
             }
             .to_string();
-            result.errors.push(
-                at(&file, line, col, format!("invalid tests file: {first}"))
-                    .with_help("see docs/testing.md for the layout"),
-            );
+            // serde-saphyr's resource limits (alias expansion, node count)
+            // print as Rust debug text; say what they are.
+            let (first, help) = match first.split_once("budget breached: ") {
+                Some((_, which)) => (
+                    format!("the tests file is over the YAML reader's budget ({which})"),
+                    "split the cases into several tests files, or put large event sets in \
+                     an `events_file`",
+                ),
+                None => (first, "see docs/testing.md for the layout"),
+            };
+            result
+                .errors
+                .push(at(&file, line, col, format!("invalid tests file: {first}")).with_help(help));
             return result;
         }
     };
-    let Some(det_path) = detection_for(tests, &spec) else {
+    let det_path = match detection_for(tests, &spec, confine) {
+        Ok(p) => p,
+        Err(e) => {
+            result.errors.push(at(&file, 1, 1, e));
+            return result;
+        }
+    };
+    let Some(det_path) = det_path else {
         result.errors.push(
             at(&file, 1, 1, "no detection for this tests file".into())
                 .with_help("name it <stem>.tests.yaml next to <stem>.vigil, or set `detection:`"),
@@ -255,7 +298,7 @@ pub fn run_file_with(tests: &Path, detection: Option<&Detection>) -> FileResult 
     for case in &spec.cases {
         let started = Instant::now();
         let line = case.referenced.line() as usize;
-        let outcome = case::run_case(&spec, &case.value, det, &dir);
+        let outcome = case::run_case(&spec, &case.value, det, &dir, confine);
         let (failure, error) = match outcome {
             Ok(None) => (None, false),
             Ok(Some(diff)) => (Some(diff), false),

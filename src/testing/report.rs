@@ -92,7 +92,9 @@ pub fn text(s: &Summary) -> (String, Vec<Diagnostic>) {
         let _ = write!(out, ", {broken} files could not run");
     }
     out.push('\n');
-    (out, diags)
+    // Case names, paths and diffs come from the tests file and the events:
+    // control characters are escaped so they cannot drive the terminal.
+    (crate::terminal::escape(&out).into_owned(), diags)
 }
 
 /// Escapes text for XML.

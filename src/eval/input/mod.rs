@@ -39,6 +39,8 @@ pub struct EventReader {
     dropped: usize,
     progress: Option<Progress>,
     prefilter: Option<Prefilter>,
+    max_event_bytes: usize,
+    regular_only: bool,
     /// Events read so far (parsed or skipped).
     pub events: u64,
     /// Events skipped unparsed because the prefilter ruled them out.
@@ -58,6 +60,8 @@ impl EventReader {
             dropped: 0,
             progress,
             prefilter: None,
+            max_event_bytes: crate::limits::MAX_EVENT_LINE_BYTES,
+            regular_only: false,
             events: 0,
             skipped: 0,
         }
@@ -67,6 +71,14 @@ impl EventReader {
     /// well-formed JSON (so a malformed one is still reported), not indexed.
     pub fn with_prefilter(mut self, prefilter: Option<Prefilter>) -> EventReader {
         self.prefilter = prefilter;
+        self
+    }
+
+    /// Sets the longest event read (default
+    /// [`crate::limits::MAX_EVENT_LINE_BYTES`]); longer ones are reported
+    /// and skipped.
+    pub fn with_max_event_bytes(mut self, max: usize) -> EventReader {
+        self.max_event_bytes = max;
         self
     }
 
@@ -85,7 +97,12 @@ impl EventReader {
         let raw: Box<dyn Read> = if name == "-" {
             Box::new(std::io::stdin())
         } else {
-            match File::open(path) {
+            let opened = if self.regular_only {
+                crate::limits::open_regular(path).map_err(|e| e.to_string())
+            } else {
+                File::open(path).map_err(|e| e.to_string())
+            };
+            match opened {
                 Ok(f) => match &self.progress {
                     Some(p) => Box::new(p.counting(f)),
                     None => Box::new(f),
@@ -186,7 +203,10 @@ impl Iterator for EventReader {
                 let Some(reader) = self.open(&path) else {
                     continue;
                 };
-                self.current = Some((path.display().to_string(), Scanner::new(reader)));
+                self.current = Some((
+                    path.display().to_string(),
+                    Scanner::new(reader, self.max_event_bytes),
+                ));
             }
             let Some((name, scanner)) = self.current.as_mut() else {
                 continue;
@@ -242,8 +262,11 @@ impl Drop for EventReader {
 /// Reads all events of one file (for tests and small inputs).
 pub fn read_all(path: &Path) -> (Vec<Event>, Vec<Diagnostic>) {
     let sink: Sink = Rc::default();
-    let events: Vec<Event> =
-        EventReader::new(vec![path.to_path_buf()], sink.clone(), false).collect();
+    // Named by a tests file, not by the user: a FIFO or a device would
+    // block or never end.
+    let mut reader = EventReader::new(vec![path.to_path_buf()], sink.clone(), false);
+    reader.regular_only = true;
+    let events: Vec<Event> = reader.collect();
     let diags = sink.borrow().clone();
     (events, diags)
 }

@@ -41,6 +41,10 @@ enum Mode {
 /// Splits a reader into JSON values.
 pub struct Scanner<R> {
     reader: R,
+    /// The longest value kept, in bytes (see
+    /// [`crate::limits::MAX_EVENT_LINE_BYTES`]); a longer one is skipped
+    /// without being held in memory and reported.
+    max: usize,
     mode: Mode,
     line: u64,
     /// Bytes read ahead while detecting the format, consumed first.
@@ -49,10 +53,11 @@ pub struct Scanner<R> {
 }
 
 impl<R: BufRead> Scanner<R> {
-    /// A scanner over a reader.
-    pub fn new(reader: R) -> Scanner<R> {
+    /// A scanner over a reader, keeping values of at most `max` bytes.
+    pub fn new(reader: R, max: usize) -> Scanner<R> {
         Scanner {
             reader,
+            max,
             mode: Mode::Start,
             line: 1,
             pending: Vec::new(),
@@ -104,17 +109,21 @@ impl<R: BufRead> Scanner<R> {
         Ok(())
     }
 
-    /// Reads one line into `buf` (without the newline).
-    fn read_line(&mut self, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    /// Reads one line into `buf` (without the newline): `Ok(None)` at the
+    /// end of the input, `Ok(Some(false))` if the line is longer than the
+    /// budget (its first bytes are kept, the rest is read and dropped).
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
         buf.clear();
+        let mut any = false;
         if self.pending_at < self.pending.len() {
+            any = true;
             let rest = &self.pending[self.pending_at..];
             match rest.iter().position(|&b| b == b'\n') {
                 Some(i) => {
                     buf.extend_from_slice(&rest[..i]);
                     self.pending_at += i + 1;
                     self.line += 1;
-                    return Ok(true);
+                    return Ok(Some(self.end_line(buf)));
                 }
                 None => {
                     buf.extend_from_slice(rest);
@@ -122,15 +131,54 @@ impl<R: BufRead> Scanner<R> {
                 }
             }
         }
-        let n = self.reader.read_until(b'\n', buf)?;
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-            self.line += 1;
+        loop {
+            let avail = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                return Ok(any.then(|| self.end_line(buf)));
+            }
+            any = true;
+            let (n, newline) = match avail.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (avail.len(), false),
+            };
+            // Keep one byte past the budget, so that a line over it is
+            // known to be; drop the rest unread into memory.
+            let room = (self.max + 1).saturating_sub(buf.len());
+            let keep = if newline { n - 1 } else { n };
+            buf.extend_from_slice(&avail[..keep.min(room)]);
+            self.reader.consume(n);
+            if newline {
+                self.line += 1;
+                return Ok(Some(self.end_line(buf)));
+            }
+        }
+    }
+
+    /// Strips a line's `\r`; false if the line is over the budget.
+    fn end_line(&self, buf: &mut Vec<u8>) -> bool {
+        if buf.len() > self.max {
+            return false;
         }
         if buf.last() == Some(&b'\r') {
             buf.pop();
         }
-        Ok(n > 0 || !buf.is_empty())
+        true
+    }
+
+    fn too_long(&self, line: u64, bytes: &[u8]) -> ScanError {
+        ScanError {
+            message: format!(
+                "the event is longer than the budget of {} bytes; it was skipped \
+                 (--max-event-bytes raises the budget)",
+                self.max
+            ),
+            line,
+            text: first_line(&bytes[..bytes.len().min(200)]),
+        }
     }
 
     /// The next value, an error, or `None` at the end.
@@ -160,16 +208,23 @@ impl<R: BufRead> Scanner<R> {
                             self.bump()?;
                             self.mode = Mode::Array;
                         }
-                        Some(_) => self.detect_lines()?,
+                        Some(_) => {
+                            if let Some(e) = self.detect_lines()? {
+                                return Ok(Some(Err(e)));
+                            }
+                        }
                     }
                 }
                 Mode::Lines => {
                     let mut buf = Vec::new();
                     loop {
                         let line = self.line;
-                        if !self.read_line(&mut buf)? {
+                        let Some(within) = self.read_line(&mut buf)? else {
                             self.mode = Mode::Done;
                             return Ok(None);
+                        };
+                        if !within {
+                            return Ok(Some(Err(self.too_long(line, &buf))));
                         }
                         if !buf.iter().all(u8::is_ascii_whitespace) {
                             return Ok(Some(Ok(Chunk { bytes: buf, line })));
@@ -213,11 +268,15 @@ impl<R: BufRead> Scanner<R> {
     }
 
     /// Decides between NDJSON and values spread over lines: NDJSON if the
-    /// first line holds one whole value.
-    fn detect_lines(&mut self) -> std::io::Result<()> {
+    /// first line holds one whole value. A first line over the budget is
+    /// reported, and the rest read as lines.
+    fn detect_lines(&mut self) -> std::io::Result<Option<ScanError>> {
         let start = self.line;
         let mut first = Vec::new();
-        self.read_line(&mut first)?;
+        if self.read_line(&mut first)? == Some(false) {
+            self.mode = Mode::Lines;
+            return Ok(Some(self.too_long(start, &first)));
+        }
         let whole = serde_json::from_slice::<serde::de::IgnoredAny>(&first).is_ok();
         // Put the line back: re-reading it from `pending` keeps line numbers.
         self.line = start;
@@ -227,7 +286,7 @@ impl<R: BufRead> Scanner<R> {
         self.pending = pending;
         self.pending_at = 0;
         self.mode = if whole { Mode::Lines } else { Mode::Stream };
-        Ok(())
+        Ok(None)
     }
 
     /// Reads one value (object, array, string or scalar) by its brackets.
@@ -256,7 +315,11 @@ impl<R: BufRead> Scanner<R> {
                 }
             }
             self.bump()?;
-            bytes.push(c);
+            // Past the budget, the value is still scanned to its end (so
+            // the next one is found) but no longer kept.
+            if bytes.len() <= self.max {
+                bytes.push(c);
+            }
             if in_string {
                 if escaped {
                     escaped = false;
@@ -273,6 +336,9 @@ impl<R: BufRead> Scanner<R> {
                 b'}' | b']' => depth = depth.saturating_sub(1),
                 _ => {}
             }
+        }
+        if bytes.len() > self.max {
+            return Ok(Some(Err(self.too_long(line, &bytes))));
         }
         Ok(Some(Ok(Chunk { bytes, line })))
     }
@@ -292,7 +358,11 @@ mod tests {
     use super::*;
 
     fn chunks(text: &str) -> Vec<(u64, String)> {
-        let mut s = Scanner::new(text.as_bytes());
+        chunks_max(text, usize::MAX - 1)
+    }
+
+    fn chunks_max(text: &str, max: usize) -> Vec<(u64, String)> {
+        let mut s = Scanner::new(text.as_bytes(), max);
         let mut out = Vec::new();
         while let Some(c) = s.next_chunk() {
             match c {
@@ -341,5 +411,27 @@ mod tests {
             got[1].1.starts_with("ERR the JSON array is not closed"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn values_over_the_budget_are_skipped_and_reported() {
+        let long = format!("{{\"a\":\"{}\"}}", "x".repeat(50));
+        let got = chunks_max(&format!("{{\"b\":1}}\n{long}\n{{\"c\":2}}\n"), 20);
+        assert_eq!(got[0], (1, "{\"b\":1}".into()));
+        assert!(
+            got[1]
+                .1
+                .starts_with("ERR the event is longer than the budget of 20 bytes")
+        );
+        assert_eq!(got[1].0, 2);
+        assert_eq!(got[2], (3, "{\"c\":2}".into()));
+        // The first line decides the format: over the budget, it is reported.
+        let got = chunks_max(&format!("{long}\n{{\"c\":2}}\n"), 20);
+        assert!(got[0].1.starts_with("ERR the event is longer"), "{got:?}");
+        assert_eq!(got[1], (2, "{\"c\":2}".into()));
+        // In an array, the value is skipped to its end.
+        let got = chunks_max(&format!("[{long}, {{\"c\":2}}]"), 20);
+        assert!(got[0].1.starts_with("ERR the event is longer"), "{got:?}");
+        assert_eq!(got[1], (1, "{\"c\":2}".into()));
     }
 }

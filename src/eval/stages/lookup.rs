@@ -6,7 +6,7 @@
 //! lookups); every matching table row contributes its outputs.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::eval::compile::Cx;
 use crate::eval::row::{Field, Key, Row};
@@ -43,6 +43,21 @@ impl Lookups {
     fn load(&self, name: &str) -> Result<Table, String> {
         let source = match self.tables.get(name) {
             Some(s) => s.clone(),
+            // A table found by name beside a tests file stays below that
+            // folder: a detection's `lookup ../../secret` would otherwise
+            // read (and show) any file.
+            None if Path::new(name).components().any(|c| {
+                !matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            }) =>
+            {
+                return Err(format!(
+                    "lookup table `{name}`: a table found beside the tests file is named by a \
+                     relative path without `..`"
+                ));
+            }
             None => {
                 let found = self.dirs.iter().find_map(|d| {
                     [d.join(name), d.join(format!("{name}.csv"))]
@@ -71,7 +86,7 @@ impl Lookups {
         match source {
             LookupSource::File(p) => {
                 let text =
-                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                    crate::limits::read_text(&p).map_err(|e| format!("{}: {e}", p.display()))?;
                 let mut records = parse_csv(&text).into_iter();
                 let header = records
                     .next()
@@ -150,8 +165,9 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
 #[derive(Debug)]
 pub struct Lookup {
     table: Table,
-    /// (table column index, row field) pairs that must match.
-    inputs: Vec<(usize, Field)>,
+    /// (table column index, row fields) pairs that must match: the first
+    /// of the fields the row has is read.
+    inputs: Vec<(usize, Vec<Field>)>,
     /// (table column index, row column) pairs copied out.
     outputs: Vec<(usize, Key)>,
     mode: OutputMode,
@@ -165,6 +181,22 @@ fn row_field(f: &LookupField) -> Field {
     match &f.alias {
         Some(a) => Field::new(&a.name),
         None => Field::new(&FieldRef::local(&f.column.path.render("[]"))),
+    }
+}
+
+/// The row fields an input column is matched against. Without `as`, SPL's
+/// short form (`lookup t user_id`) reads the field named like the column:
+/// a pipeline column of that name if there is one, else the event field.
+fn input_fields(f: &LookupField) -> Vec<Field> {
+    match &f.alias {
+        Some(a) => vec![Field::new(&a.name)],
+        None => vec![
+            row_field(f),
+            Field::new(&FieldRef {
+                kind: crate::ir::FieldKind::Event,
+                ..f.column.clone()
+            }),
+        ],
     }
 }
 
@@ -199,9 +231,9 @@ impl Lookup {
             }
             i
         };
-        let ins: Vec<(usize, Field)> = inputs
+        let ins: Vec<(usize, Vec<Field>)> = inputs
             .iter()
-            .filter_map(|f| Some((column(f)?, row_field(f))))
+            .filter_map(|f| Some((column(f)?, input_fields(f))))
             .collect();
         let outs: Vec<(usize, Key)> = match outputs {
             Some(o) => o
@@ -248,8 +280,10 @@ impl Lookup {
         let inputs: Vec<Vec<String>> = self
             .inputs
             .iter()
-            .map(|(_, f)| {
-                row.get(f)
+            .map(|(_, fields)| {
+                fields
+                    .iter()
+                    .find_map(|f| row.get(f))
                     .map(|v| {
                         v.values()
                             .iter()

@@ -4,11 +4,12 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::granit_parser::{
-    Event, Options, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput,
+    Event, Options, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput, Tag,
 };
 
 use super::{Node, NodeKind, Scalar, Style};
 use crate::diagnostic::{Diagnostic, codes};
+use crate::limits::MAX_YAML_ALIAS_NODES;
 use crate::source::Span;
 
 /// One YAML document of a stream.
@@ -17,7 +18,8 @@ pub struct Document {
     /// Its root (`None` for an empty document, such as after a trailing
     /// `---`).
     pub root: Option<Node>,
-    /// Errors found in it (duplicate keys); the document is still returned.
+    /// Errors found in it (duplicate keys) and warnings (unknown tags); the
+    /// document is still returned.
     pub errors: Vec<Diagnostic>,
 }
 
@@ -30,6 +32,9 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
         parser: Parser::new_from_str_with_options(text, options),
         anchors: HashMap::new(),
         errors: Vec::new(),
+        nodes: 0,
+        alias_nodes: 0,
+        over_budget: None,
     };
     let mut docs = Vec::new();
     let mut diags = Vec::new();
@@ -37,6 +42,11 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
         match b.document() {
             Ok(Some(doc)) => docs.push(doc),
             Ok(None) => break,
+            Err(_) if b.over_budget.is_some() => {
+                // A budget ends the whole stream, not just its document.
+                diags.extend(b.over_budget.take());
+                break;
+            }
             Err(e) => {
                 diags.push(scan_error(&e, text.len()));
                 match b.parser.proceed_next_document() {
@@ -97,8 +107,16 @@ fn span_of(s: &YamlSpan) -> Span {
 
 struct Builder<'a> {
     parser: Parser<'a, StrInput<'a>>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes and how many nodes each holds.
+    anchors: HashMap<usize, (Node, usize)>,
     errors: Vec<Diagnostic>,
+    /// Nodes built so far (aliases count as the nodes they copy).
+    nodes: usize,
+    /// Nodes copied by expanding aliases, bounded by
+    /// [`MAX_YAML_ALIAS_NODES`].
+    alias_nodes: usize,
+    /// The budget error that stopped parsing.
+    over_budget: Option<Diagnostic>,
 }
 
 type Step<'a> = (Event<'a>, YamlSpan);
@@ -150,8 +168,11 @@ impl<'a> Builder<'a> {
 
     fn node(&mut self, (ev, span): Step<'a>) -> Result<Node, ScanError> {
         let start = span_of(&span);
+        let before = self.nodes;
+        self.nodes += 1;
         let (node, anchor) = match ev {
             Event::Scalar(text, style, anchor, tag) => {
+                self.check_tag(tag.as_deref(), start);
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -172,7 +193,8 @@ impl<'a> Builder<'a> {
                 };
                 (node, anchor)
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(_, anchor, tag) => {
+                self.check_tag(tag.as_deref(), start);
                 let mut items = Vec::new();
                 let end = loop {
                     let step = self.expect_more(&span)?;
@@ -187,7 +209,8 @@ impl<'a> Builder<'a> {
                 };
                 (node, anchor)
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(_, anchor, tag) => {
+                self.check_tag(tag.as_deref(), start);
                 let mut entries: Vec<(Node, Node)> = Vec::new();
                 let end = loop {
                     let step = self.expect_more(&span)?;
@@ -208,9 +231,30 @@ impl<'a> Builder<'a> {
                 (node, anchor)
             }
             Event::Alias(id) => {
-                let Some(target) = self.anchors.get(&id) else {
+                let Some((target, size)) = self.anchors.get(&id) else {
                     return Err(ScanError::new(span.start, "unknown alias"));
                 };
+                // Copies are counted before they are made: aliases of
+                // aliases grow exponentially (a "billion laughs" file).
+                self.alias_nodes = self.alias_nodes.saturating_add(*size);
+                self.nodes = self.nodes.saturating_add(*size);
+                if self.alias_nodes > MAX_YAML_ALIAS_NODES {
+                    self.over_budget = Some(
+                        Diagnostic::error(
+                            codes::YAML,
+                            format!(
+                                "YAML aliases expand to more than {MAX_YAML_ALIAS_NODES} nodes \
+                                 (the alias expansion budget)"
+                            ),
+                        )
+                        .with_label(start, "this alias goes over the budget")
+                        .with_help(
+                            "a Sigma rule needs few aliases; write the values out, or \
+                             remove aliases of aliases (the budget cannot be raised)",
+                        ),
+                    );
+                    return Err(ScanError::new(span.start, "alias expansion budget"));
+                }
                 // The alias site is where a diagnostic should point.
                 let mut node = target.clone();
                 node.span = start;
@@ -219,9 +263,27 @@ impl<'a> Builder<'a> {
             _ => return Err(ScanError::new(span.start, "unexpected YAML event")),
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors
+                .insert(anchor, (node.clone(), self.nodes - before));
         }
         Ok(node)
+    }
+
+    /// Warns about a tag outside YAML's core schema (`!!binary`,
+    /// `!!python/object/apply:...`): Sigma has no use for them, and the
+    /// value is read as written, not decoded or executed.
+    fn check_tag(&mut self, tag: Option<&Tag>, at: Span) {
+        if let Some(t) = tag.filter(|t| t.is_custom()) {
+            let t = match t.parts() {
+                ("tag:yaml.org,2002:", suffix) => format!("!!{suffix}"),
+                _ => t.to_string(),
+            };
+            self.errors.push(
+                Diagnostic::warning(codes::YAML, format!("unknown YAML tag `{t}` is ignored"))
+                    .with_label(at, "the value is read as written")
+                    .with_help("remove the tag; Sigma values are plain text, numbers and lists"),
+            );
+        }
     }
 
     fn expect_more(&mut self, open: &YamlSpan) -> Result<Step<'a>, ScanError> {

@@ -8,6 +8,8 @@
 //! `selection`, `selection_2`, ... for tests, `filter`, `filter_2`, ... for
 //! tests under a `not`, `keywords`, ... for full-text terms.
 
+use std::collections::{HashMap, HashSet};
+
 use super::items::{Dnf, FieldNames, Item, pred_items};
 use super::quote::{Scalar, sigma_text};
 use crate::ir::{Filter, Keyword};
@@ -170,7 +172,13 @@ impl Builder<'_> {
         let mut flat = Vec::new();
         flatten(items, true, &mut flat);
         let mut out = Vec::new();
-        let mut maps: Vec<usize> = Vec::new();
+        // The selection maps opened so far, with their keys; a conjunction
+        // goes into the first one that has none of its keys. `first_free`
+        // is, per key, the index in `maps` before which every map has that
+        // key: the search starts there, so a rule of 40,000 tests is placed
+        // in linear time rather than by comparing every pair of keys.
+        let mut maps: Vec<(usize, HashSet<String>)> = Vec::new();
+        let mut first_free: HashMap<String, usize> = HashMap::new();
         for f in flat {
             let conj = match (f, self.conjunction(f)) {
                 (_, Some(conj)) => conj,
@@ -186,24 +194,36 @@ impl Builder<'_> {
                     continue;
                 }
             };
-            let fits = maps.iter().copied().find(|&i| match &self.sels[i].1 {
-                Selection::Map(existing) => conj
-                    .iter()
-                    .all(|c| existing.iter().all(|e| e.key() != c.key())),
-                _ => false,
-            });
-            match fits {
-                Some(i) => {
-                    if let Selection::Map(existing) = &mut self.sels[i].1 {
+            let keys: Vec<String> = conj.iter().map(Item::key).collect();
+            let from = keys
+                .iter()
+                .map(|k| first_free.get(k).copied().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            let fits = (from..maps.len()).find(|&m| keys.iter().all(|k| !maps[m].1.contains(k)));
+            let m = match fits {
+                Some(m) => {
+                    if let Selection::Map(existing) = &mut self.sels[maps[m].0].1 {
                         existing.extend(conj);
                     }
+                    m
                 }
                 None => {
                     out.push(self.add(Self::role(negated), Selection::Map(conj)));
-                    if let Some(Cond::Sel(i)) = out.last() {
-                        maps.push(*i);
-                    }
+                    let Some(Cond::Sel(i)) = out.last() else {
+                        continue;
+                    };
+                    maps.push((*i, HashSet::new()));
+                    maps.len() - 1
                 }
+            };
+            for k in keys {
+                maps[m].1.insert(k.clone());
+                let mut free = first_free.get(&k).copied().unwrap_or(0);
+                while maps.get(free).is_some_and(|(_, ks)| ks.contains(&k)) {
+                    free += 1;
+                }
+                first_free.insert(k, free);
             }
         }
         one_or(out, Cond::And)
