@@ -231,6 +231,26 @@ impl Printer<'_> {
     }
 
     fn call(&mut self, func: Func, args: &[Expr], span: Span) -> Typed {
+        // `isnull(mvfind(values, regex))`: whether no value matches, which
+        // Kusto can say without the index for a literal regex.
+        if let (
+            Func::IsNull | Func::IsNotNull,
+            [
+                Expr::Call {
+                    func: Func::MvFind,
+                    args: inner,
+                    span: at,
+                },
+            ],
+        ) = (func, args)
+        {
+            let found = self.call(Func::Match, inner, *at);
+            return if func == Func::IsNull {
+                (format!("not({})", found.0), Some(Ty::Bool))
+            } else {
+                found
+            };
+        }
         let a: Vec<Typed> = args.iter().map(|x| self.typed(x)).collect();
         let arg = |i: usize| a.get(i).map(|x| x.0.clone()).unwrap_or_default();
         let s = |i: usize| match a.get(i) {
@@ -254,6 +274,9 @@ impl Printer<'_> {
                         flags: Default::default(),
                     };
                     if let Some(c) = args.first().and_then(|a0| self.array_col(a0)) {
+                        if let Some(ls) = super::filter::anchored_literals(&r) {
+                            return (super::filter::any_element(&c, &ls), bool_);
+                        }
                         return match super::filter::literal_regex(&r) {
                             Some(l) => (
                                 format!("{} contains_cs {}", super::joined(&c), string(&l)),
@@ -378,6 +401,9 @@ impl Printer<'_> {
             (Some(d), _) => d,
             (None, Some(Ty::Str)) => "\"\"".into(),
             (None, Some(Ty::Num)) => "real(null)".into(),
+            (None, Some(Ty::Dyn)) => "dynamic(null)".into(),
+            (None, Some(Ty::Time)) => "datetime(null)".into(),
+            (None, Some(Ty::Bool)) => "bool(null)".into(),
             _ => {
                 return self.refuse(
                     span,

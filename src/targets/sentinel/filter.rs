@@ -351,9 +351,12 @@ impl Printer<'_> {
             Test::Regex { patterns, all } => {
                 let mut v = Vec::new();
                 for r in patterns.iter() {
-                    match literal_regex(r) {
-                        Some(l) => v.push(format!("{} contains_cs {}", joined(c), string(&l))),
-                        None => return self.array_refused(p),
+                    if let Some(l) = literal_regex(r) {
+                        v.push(format!("{} contains_cs {}", joined(c), string(&l)));
+                    } else if let Some(ls) = anchored_literals(r) {
+                        v.push(any_element(c, &ls));
+                    } else {
+                        return self.array_refused(p);
                     }
                 }
                 join_all(v, *all)
@@ -444,6 +447,15 @@ impl Printer<'_> {
     }
 }
 
+/// Some element of the array equals one of `values` (case-sensitively).
+pub(super) fn any_element(c: &Col, values: &[String]) -> String {
+    let tests: Vec<String> = values
+        .iter()
+        .map(|v| format!("set_has_element({}, {})", c.text, string(v)))
+        .collect();
+    format!("({})", tests.join(" or "))
+}
+
 /// The text a regular expression matches if it is a plain literal without
 /// a newline (no flags, no metacharacters): searching the elements joined
 /// by newlines for it finds exactly the elements that contain it.
@@ -459,6 +471,41 @@ pub(super) fn literal_regex(r: &Regex) -> Option<String> {
             (!s.contains('\n')).then(|| s.to_string())
         }
         _ => None,
+    }
+}
+
+/// The texts a regular expression matches if it is `^(l1|l2|...)$` (or
+/// `^l$`) of plain literals, without flags: a whole-value equality test.
+pub(super) fn anchored_literals(r: &Regex) -> Option<Vec<String>> {
+    use regex_syntax::hir::{HirKind, Look};
+    if r.flags != Default::default() {
+        return None;
+    }
+    let hir = regex_syntax::Parser::new()
+        .parse(&r.pattern.as_literal()?)
+        .ok()?;
+    let HirKind::Concat(items) = hir.kind() else {
+        return None;
+    };
+    let [start, body, end] = items.as_slice() else {
+        return None;
+    };
+    if !matches!(start.kind(), HirKind::Look(Look::Start))
+        || !matches!(end.kind(), HirKind::Look(Look::End))
+    {
+        return None;
+    }
+    let body = match body.kind() {
+        HirKind::Capture(c) => &*c.sub,
+        _ => body,
+    };
+    let lit = |h: &regex_syntax::hir::Hir| match h.kind() {
+        HirKind::Literal(l) => std::str::from_utf8(&l.0).ok().map(str::to_string),
+        _ => None,
+    };
+    match body.kind() {
+        HirKind::Alternation(alts) => alts.iter().map(lit).collect(),
+        _ => lit(body).map(|l| vec![l]),
     }
 }
 

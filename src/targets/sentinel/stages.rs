@@ -435,6 +435,27 @@ impl Printer<'_> {
             known.insert(time);
         }
         for f in fields.iter() {
+            if self.known.is_some() && f.kind == crate::ir::FieldKind::Event {
+                // SPL shows no column that no row has: leave it out.
+                let missing = match self.made.get(&f.path.render("")) {
+                    Some(_) => false,
+                    None => self
+                        .schema
+                        .event(&f.path)
+                        .is_ok_and(|c| !c.nested && !self.exists(&c.text)),
+                };
+                if missing {
+                    self.warn(
+                        self.at,
+                        format!(
+                            "no row has a column `{}` here (an earlier stage dropped it): SPL shows no such column, and Kusto rejects the name, so it is left out",
+                            f.path
+                        ),
+                        "column no row has",
+                    );
+                    continue;
+                }
+            }
             let Some(c) = self.col(f) else { continue };
             if c.nested {
                 let key = f.path.render("");
@@ -597,6 +618,10 @@ impl Printer<'_> {
                 return Vec::new();
             }
             lines.extend(sp.stage(s).into_iter().map(|l| format!("| {l}")));
+        }
+        if sp.diags.iter().any(crate::diagnostic::Diagnostic::is_error) {
+            self.diags.append(&mut sp.diags);
+            return Vec::new();
         }
         let right_known = sp.known.clone();
         let right_keys: Vec<String> = fields

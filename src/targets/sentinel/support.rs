@@ -22,9 +22,6 @@ pub(super) fn support(stage: &Stage) -> Result<(), String> {
         StageKind::Rex { field, .. } if field.kind == FieldKind::Event && field.path.is("_raw") => {
             Err("Sentinel tables keep no raw event text to extract from; name the field with `field=`".into())
         }
-        StageKind::FillNull { fields, .. } if fields.is_empty() => {
-            Err("Kusto cannot fill every column of a row: list the columns to fill".into())
-        }
         StageKind::Bin { span, .. } => match span.unit {
             TimeUnit::W | TimeUnit::Mon | TimeUnit::Y if span.amount != 1 => Err(format!(
                 "`span={span}`: Kusto's startofweek/startofmonth/startofyear take one week, month or year"
