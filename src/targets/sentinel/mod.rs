@@ -13,6 +13,7 @@
 //! join says its kind), keywords as names are bracketed. What Kusto cannot
 //! express faithfully is refused by [`support`].
 
+mod columns;
 mod expr;
 mod filter;
 mod quote;
@@ -21,6 +22,7 @@ mod schema;
 mod stages;
 mod support;
 
+pub use columns::output_columns;
 pub use quote::{bracketed, ident, string as quote_string};
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -75,8 +75,6 @@ pub(super) struct Schema {
     pub connector_title: Option<String>,
     /// logsource key → table.
     tables: BTreeMap<String, String>,
-    /// Entity type (`Account`, `IP`) → columns holding it.
-    pub entities: BTreeMap<String, Vec<String>>,
 }
 
 impl Schema {
@@ -94,11 +92,6 @@ impl Schema {
             .into_iter()
             .map(|(k, v)| (k, Ty::parse(&v)))
             .collect();
-        let entities = match opt("entities") {
-            None => BTreeMap::new(),
-            Some(v) => serde_json::from_value(v.clone())
-                .map_err(|e| format!("profile `{}`: options.entities: {e}", p.name))?,
-        };
         let text = |k: &str| opt(k).and_then(|v| v.as_str()).map(str::to_string);
         Ok(Schema {
             profile: p.name.clone(),
@@ -109,7 +102,6 @@ impl Schema {
             connector: text("connector"),
             connector_title: text("connector_title"),
             tables: map("tables")?,
-            entities,
         })
     }
 
