@@ -181,8 +181,7 @@ fn hostile_titles_and_values_keep_the_structure() {
 fn other_targets_are_refused() {
     let templates = Templates::load(None).expect("templates");
     let profile = Profile::load("sentinel-auth0").expect("profile");
-    let e = sentinel::render(&templates, &[], Target::Splunk, &profile, true)
-        .err()
-        .expect("an error");
+    let e =
+        sentinel::render(&templates, &[], Target::Splunk, &profile, true).expect_err("an error");
     assert!(e.message.contains("--target sentinel"));
 }

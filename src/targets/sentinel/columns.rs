@@ -128,11 +128,7 @@ fn for_top(s: &str, mut f: impl FnMut(usize, char) -> bool) {
             '"' | '\'' => quote = Some(c),
             '(' | '[' => depth += 1,
             ')' | ']' => depth -= 1,
-            _ if depth == 0 => {
-                if f(i, c) {
-                    return;
-                }
-            }
+            _ if depth == 0 && f(i, c) => return,
             _ => {}
         }
     }
