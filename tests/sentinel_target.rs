@@ -31,6 +31,15 @@ fn sentinel() {
     });
 }
 
+/// Constructs the detections do not use (`tests/fixtures/sentinel/`,
+/// also analysed by the Kusto language service in `.ci/run`).
+#[test]
+fn sentinel_constructs() {
+    insta::glob!("fixtures/sentinel", "*.vigil", |path| {
+        insta::assert_snapshot!(snapshot(path));
+    });
+}
+
 /// Every detection compiles, or is refused with an error; a refusal for a
 /// field the connector drops names the field and the connector.
 #[test]

@@ -191,7 +191,15 @@ impl Printer<'_> {
             } else {
                 format!("{}{}", self.guard(lhs), self.guard(rhs))
             };
-            let text = format!("{guard}{} {sym} {}", wrap(&l), wrap(&r));
+            // Kusto orders strings only through `strcmp`.
+            let text = if lt == Some(Ty::Str)
+                && rt == Some(Ty::Str)
+                && !matches!(op, BinOp::Eq | BinOp::Ne)
+            {
+                format!("{guard}strcmp({l}, {r}) {sym} 0")
+            } else {
+                format!("{guard}{} {sym} {}", wrap(&l), wrap(&r))
+            };
             return (
                 if guard.is_empty() {
                     text
@@ -251,7 +259,13 @@ impl Printer<'_> {
                 found
             };
         }
-        let a: Vec<Typed> = args.iter().map(|x| self.typed(x)).collect();
+        // `like`'s pattern is read below, never printed as a value.
+        let printed = if func == Func::Like {
+            &args[..1.min(args.len())]
+        } else {
+            args
+        };
+        let a: Vec<Typed> = printed.iter().map(|x| self.typed(x)).collect();
         let arg = |i: usize| a.get(i).map(|x| x.0.clone()).unwrap_or_default();
         let s = |i: usize| match a.get(i) {
             Some((t, Some(Ty::Str))) => t.clone(),

@@ -184,7 +184,11 @@ impl Printer<'_> {
                         (self.number(&c), self.value(value)?)
                     }
                     _ if c.ty == Ty::Time => (c.text.clone(), self.time_value(p, value)?),
-                    _ => (s.clone(), self.value(value)?),
+                    // Kusto orders strings only through `strcmp`.
+                    _ => {
+                        let v = self.value(value)?;
+                        return Some((format!("{} and strcmp({s}, {v}) {op} 0", present(&c)), AND));
+                    }
                 };
                 (format!("coalesce({lhs} {op} {rhs}, false)"), ATOM)
             }

@@ -594,8 +594,11 @@ impl Printer<'_> {
             right.join(", "),
             on.join(", ")
         ));
-        temp.extend((0..inputs.len()).map(|i| format!("__rk{i}")));
-        out.push(format!("project-away {}", temp.join(", ")));
+        // `lookup` drops the right-hand keys itself; the left ones made
+        // here are removed.
+        if !temp.is_empty() {
+            out.push(format!("project-away {}", temp.join(", ")));
+        }
         self.order = Order::Unknown;
         out
     }
