@@ -108,7 +108,7 @@ impl Printer<'_> {
                     Some(Ty::Bool),
                 )
             }
-            Expr::Matches(f) => (format!("({})", self.row_filter(f)), Some(Ty::Bool)),
+            Expr::Matches(f) => (format!("({})", self.filter(f)), Some(Ty::Bool)),
             Expr::Call { func, args, span } => self.call(*func, args, *span),
         }
     }

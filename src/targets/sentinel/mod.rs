@@ -18,8 +18,10 @@ mod expr;
 mod filter;
 mod quote;
 mod regex;
+mod relations;
 mod schema;
 mod stages;
+mod stats;
 mod support;
 
 pub use columns::output_columns;
@@ -29,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Backend, Compiled, Options, Target, gate_pipeline};
 use crate::diagnostic::{Diagnostic, codes};
-use crate::ir::{Detection, FieldKind, FieldRef, Filter, ParamType, Stage};
+use crate::ir::{Detection, FieldKind, FieldRef, ParamType, Stage};
 use crate::profile::Profile;
 use crate::source::Span;
 use schema::{Col, Schema, Ty};
@@ -324,11 +326,6 @@ impl<'a> Printer<'a> {
             self.params.insert(name.to_string(), ty);
         }
         quote::ident(name)
-    }
-
-    /// A search filter over the pipeline's rows.
-    fn row_filter(&mut self, f: &Filter) -> String {
-        self.filter(f)
     }
 
     fn error(&mut self, span: Span, msg: impl Into<String>, label: &str, help: Option<&str>) {
