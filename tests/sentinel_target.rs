@@ -276,3 +276,32 @@ fn plain_profile_reads_the_table_from_the_logsource() {
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(q, "SecurityEvent\n| where Image endswith \"\\\\cmd.exe\"");
 }
+
+#[test]
+fn plain_profile_without_a_table_reads_the_table_parameter() {
+    let rule =
+        "title: t\nlogsource: {product: nosuch}\ndetection:\n  sel:\n    a: b\n  condition: sel\n";
+    let (det, diags) = common::load_str("r.yml", rule);
+    let det = det.unwrap_or_else(|| panic!("{diags:?}"));
+    let profile = Profile::load("sentinel-plain").expect("profile");
+    let c = Target::Sentinel
+        .backend()
+        .compile(&det, &profile, &Options::default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        c.query,
+        "declare query_parameters(['table']:string);\ntable(['table'])\n| where a =~ \"b\""
+    );
+    assert_eq!(
+        vigil::targets::sentinel::declared_parameters(&c.query),
+        vec!["table".to_string()]
+    );
+    let mut opts = Options::default();
+    opts.params.insert("table".into(), "MyTable".into());
+    let q = Target::Sentinel
+        .backend()
+        .compile(&det, &profile, &opts)
+        .map(|c| c.query)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(q, "MyTable\n| where a =~ \"b\"");
+}

@@ -272,9 +272,13 @@ pub fn render(
             }
         }
         let mut description = item.description.clone();
-        let enabled = item.unset_params.is_empty();
+        let mut unset = item.unset_params.clone();
+        unset.extend(crate::targets::sentinel::declared_parameters(&item.query));
+        unset.sort();
+        unset.dedup();
+        let enabled = unset.is_empty();
         if !enabled {
-            let names = item.unset_params.join(", ");
+            let names = unset.join(", ");
             warnings.push(Diagnostic::warning(
                 codes::PARAM,
                 format!(

@@ -71,6 +71,19 @@ fn rest_names(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// The names of a comma-separated `name:type` list.
+pub(super) fn split_names(s: &str) -> Vec<String> {
+    split_top(s)
+        .into_iter()
+        .filter_map(|item| {
+            let item = item.trim();
+            // The type follows the last `:` (a bracketed name may hold one).
+            let name = &item[..item.rfind(':')?];
+            Some(unbracket(name.trim()))
+        })
+        .collect()
+}
+
 /// `['x']` → `x` (the printer escapes `'` and `\` inside).
 fn unbracket(s: &str) -> String {
     match s.strip_prefix("['").and_then(|x| x.strip_suffix("']")) {
@@ -158,6 +171,14 @@ mod tests {
         let c = output_columns(q, &table());
         let got: Vec<&str> = c.iter().map(String::as_str).collect();
         assert_eq!(got, vec!["ip", "k", "values(ip)"]);
+    }
+
+    #[test]
+    fn declared_names() {
+        assert_eq!(
+            split_names("n:real, ['a:b\\'c']:string"),
+            vec!["n".to_string(), "a:b'c".to_string()]
+        );
     }
 
     #[test]

@@ -60,39 +60,38 @@ impl Backend for Sentinel {
     ) -> Result<Compiled, Vec<Diagnostic>> {
         let fail = |msg: String| vec![Diagnostic::error(codes::PROFILE, msg).in_file(&det.file)];
         let schema = Schema::new(profile).map_err(fail)?;
-        let table = match schema.table_for(det) {
-            Some(t) => quote::ident(&t),
-            None => match opts.params.get("table") {
-                Some(t) => quote::ident(t),
-                None => {
-                    let ls: Vec<String> = det
-                        .meta
-                        .logsource
-                        .iter()
-                        .map(|(k, v)| format!("{k}: {v}"))
-                        .collect();
-                    return Err(vec![
-                        Diagnostic::error(
-                            codes::UNSUPPORTED,
-                            format!(
-                                "profile `{}` maps no table for this logsource ({})",
-                                profile.name,
-                                if ls.is_empty() {
-                                    "none".to_string()
-                                } else {
-                                    ls.join(", ")
-                                }
-                            ),
-                        )
-                        .with_label(det.filter_span, "the detection")
-                        .with_help("pass the table with --param table=NAME")
-                        .in_file(&det.file),
-                    ]);
-                }
-            },
+        let mut p = Printer::new(&schema, det, String::new());
+        let table = match (schema.table_for(det), opts.params.get("table")) {
+            (Some(t), _) => quote::ident(&t),
+            (None, Some(t)) => quote::ident(t),
+            // No table for this logsource: the `table` query parameter
+            // names it (`table()` reads a table by name).
+            (None, None) => {
+                let ls: Vec<String> = det
+                    .meta
+                    .logsource
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                p.diags.push(
+                    Diagnostic::note(
+                        codes::PARAM,
+                        format!(
+                            "profile `{}` maps no table for this logsource ({}): the query reads the table named by the `table` parameter",
+                            profile.name,
+                            if ls.is_empty() { "none".to_string() } else { ls.join(", ") }
+                        ),
+                    )
+                    .with_label(det.filter_span, "the detection")
+                    .with_help("pass the table with --param table=NAME")
+                    .in_file(&det.file),
+                );
+                p.params.insert("table".into(), Ty::Str);
+                format!("table({})", quote::ident("table"))
+            }
         };
+        p.table = table.clone();
         let (stages, mut diags) = gate_pipeline(self, det, opts)?;
-        let mut p = Printer::new(&schema, det, table.clone());
         let mut lines = vec![table];
         let filter = super::elastic::scoped_filter(det, profile, &opts.params, Vec::new());
         p.at = det.filter_span;
@@ -123,6 +122,21 @@ impl Backend for Sentinel {
             diagnostics: diags,
         })
     }
+}
+
+/// The parameters a query this printer wrote declares (its first line,
+/// `declare query_parameters(a:real, ['b-c']:string);`), for packages: a
+/// rule whose query declares parameters cannot run unattended.
+pub fn declared_parameters(query: &str) -> Vec<String> {
+    let Some(list) = query
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("declare query_parameters("))
+        .and_then(|l| l.strip_suffix(");"))
+    else {
+        return Vec::new();
+    };
+    columns::split_names(list)
 }
 
 /// A comment's text on one line (a newline would end the `//` comment and
