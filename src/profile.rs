@@ -100,6 +100,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "elastic-plain",
         include_str!("../profiles/elastic-plain.yaml"),
     ),
+    (
+        "sentinel-auth0",
+        include_str!("../profiles/sentinel-auth0.yaml"),
+    ),
+    (
+        "sentinel-plain",
+        include_str!("../profiles/sentinel-plain.yaml"),
+    ),
 ];
 
 impl Profile {

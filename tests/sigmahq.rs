@@ -22,7 +22,23 @@ use vigil::profile::Profile;
 use vigil::targets::{Options, Target};
 
 /// The targets the corpus is compiled to (one column each).
-const TARGETS: &[Target] = &[Target::Splunk, Target::Kql, Target::Esql, Target::Sigma];
+const TARGETS: &[Target] = &[
+    Target::Splunk,
+    Target::Kql,
+    Target::Esql,
+    Target::Sigma,
+    Target::Sentinel,
+];
+
+/// The options for a target: Sentinel reads the table a logsource maps to
+/// in `sentinel-plain`, and this one for the others (`--param table=`).
+fn options_for(t: Target) -> Options {
+    let mut opts = Options::default();
+    if t == Target::Sentinel {
+        opts.params.insert("table".into(), "SigmaEvents".into());
+    }
+    opts
+}
 
 /// Why a rule did or did not compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -167,7 +183,6 @@ fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, Vec<String>) {
         .diagnostics
         .iter()
         .any(|d| d.code == codes::SIGMA_PLACEHOLDER);
-    let opts = Options::default();
     let mut outcomes = Vec::new();
     let mut whys = Vec::new();
     for (t, profile) in TARGETS.iter().zip(profiles) {
@@ -176,7 +191,9 @@ fn run_file(path: &Path, profiles: &[Profile]) -> (Vec<Outcome>, Vec<String>) {
         let mut why = String::new();
         for det in &loaded.detections {
             let result = catch_unwind(AssertUnwindSafe(|| {
-                t.backend().compile(det, profile, &opts).map(|c| c.query)
+                t.backend()
+                    .compile(det, profile, &options_for(*t))
+                    .map(|c| c.query)
             }));
             let o = match &result {
                 Ok(r) => {

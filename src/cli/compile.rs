@@ -129,16 +129,18 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let text = match args.format {
         Format::Text | Format::Url => render_text(&entries),
         Format::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
-        Format::Savedsearches | Format::KibanaNdjson => match package(args, &items, &profile) {
-            Ok((t, warnings)) => {
-                diags.extend(warnings);
-                t
+        Format::Savedsearches | Format::KibanaNdjson | Format::SentinelRule | Format::Arm => {
+            match package(args, &items, &profile) {
+                Ok((t, warnings)) => {
+                    diags.extend(warnings);
+                    t
+                }
+                Err(d) => {
+                    diags.push(d);
+                    String::new()
+                }
             }
-            Err(d) => {
-                diags.push(d);
-                String::new()
-            }
-        },
+        }
     };
     emit(&diags);
     let failed = diags.iter().any(|d| d.is_error());
@@ -197,6 +199,13 @@ fn package(
         Format::KibanaNdjson => {
             crate::package::kibana::render(&templates, items, args.target, profile)
         }
+        Format::SentinelRule | Format::Arm => crate::package::sentinel::render(
+            &templates,
+            items,
+            args.target,
+            profile,
+            args.format == Format::Arm,
+        ),
         Format::Text | Format::Json | Format::Url => Ok((String::new(), Vec::new())),
     }
 }

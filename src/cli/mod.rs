@@ -49,6 +49,10 @@ pub enum Format {
     Url,
     /// Kibana detection rules, one JSON object per line (kql, esql).
     KibanaNdjson,
+    /// Microsoft Sentinel analytics rules, Azure-Sentinel repository YAML (sentinel).
+    SentinelRule,
+    /// One ARM template deploying Microsoft Sentinel analytics rules (sentinel).
+    Arm,
 }
 
 /// The subcommands.

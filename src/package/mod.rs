@@ -9,6 +9,7 @@
 pub mod attack;
 pub mod kibana;
 pub mod schedule;
+pub mod sentinel;
 pub mod splunk;
 
 use std::collections::BTreeMap;

@@ -11,6 +11,7 @@ pub mod auth0;
 pub mod elastic;
 pub mod esql;
 pub mod kql;
+pub mod sentinel;
 pub mod sigma;
 pub mod splunk;
 
@@ -36,6 +37,8 @@ pub enum Target {
     Kql,
     /// Elasticsearch ES|QL: filter and pipeline.
     Esql,
+    /// Microsoft Sentinel / Log Analytics: Kusto Query Language.
+    Sentinel,
 }
 
 impl Target {
@@ -47,6 +50,7 @@ impl Target {
             Target::Auth0 => "auth0",
             Target::Kql => "kql",
             Target::Esql => "esql",
+            Target::Sentinel => "sentinel",
         }
     }
 
@@ -57,6 +61,7 @@ impl Target {
             Target::Sigma => "sigma-auth0",
             Target::Auth0 => "auth0",
             Target::Kql | Target::Esql => "elastic-auth0",
+            Target::Sentinel => "sentinel-auth0",
         }
     }
 
@@ -68,6 +73,7 @@ impl Target {
             Target::Sigma => "sigma",
             Target::Auth0 => "auth0",
             Target::Kql | Target::Esql => "elastic",
+            Target::Sentinel => "sentinel",
         }
     }
 
@@ -79,6 +85,7 @@ impl Target {
             Target::Auth0 => &auth0::Auth0,
             Target::Kql => &kql::Kql,
             Target::Esql => &esql::Esql::DEFAULT,
+            Target::Sentinel => &sentinel::Sentinel,
         }
     }
 }

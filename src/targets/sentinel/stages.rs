@@ -1,0 +1,425 @@
+//! Pipeline stages as Kusto tabular operators.
+
+use std::collections::BTreeSet;
+
+use super::quote::{ident, string};
+use super::schema::{Col, Ty};
+use super::{Order, Printer, as_string};
+use crate::ir::{Expr, FieldRef, List, Stage, StageKind, TimeUnit, Value};
+
+impl Printer<'_> {
+    /// One stage, as zero or more operators (without the leading `| `).
+    pub(super) fn stage(&mut self, s: &Stage) -> Vec<String> {
+        match &s.kind {
+            StageKind::Eval { assignments } => {
+                // `extend a = 1, b = a + 1` cannot see `a`: start a new
+                // `extend` when an assignment reads one made in this one.
+                let mut out: Vec<Vec<String>> = vec![Vec::new()];
+                let mut here: BTreeSet<String> = BTreeSet::new();
+                for a in assignments {
+                    let mut reads = false;
+                    a.value.walk(&mut |e| {
+                        if let Expr::Field(f) = e {
+                            reads |= here.contains(&f.path.render(""));
+                        }
+                    });
+                    if reads {
+                        out.push(Vec::new());
+                        here.clear();
+                    }
+                    let (v, ty) = self.typed(&a.value);
+                    let name = self.target_name(&a.field);
+                    let col = self.set_made(&a.field, &name, ty.unwrap_or(Ty::Str));
+                    here.insert(a.field.path.render(""));
+                    if let Some(last) = out.last_mut() {
+                        last.push(format!("{col} = {v}"));
+                    }
+                }
+                out.into_iter()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("extend {}", v.join(", ")))
+                    .collect()
+            }
+            StageKind::Where { cond } => vec![format!("where {}", self.expr(cond))],
+            StageKind::Search { filter } => vec![format!("where {}", self.filter(filter))],
+            StageKind::Stats {
+                event: false,
+                aggregates,
+                by,
+            } => self.stats(aggregates, by),
+            StageKind::Stats {
+                event: true,
+                aggregates,
+                by,
+            } => self.eventstats(aggregates, by),
+            StageKind::Table { fields } => self.project(fields, false),
+            StageKind::Fields {
+                remove: false,
+                fields,
+            } => self.project(fields, true),
+            StageKind::Fields {
+                remove: true,
+                fields,
+            } => {
+                let mut cols = Vec::new();
+                for f in fields.iter() {
+                    let Some(c) = self.col(f) else { continue };
+                    if c.nested {
+                        self.error(
+                            self.at,
+                            format!(
+                                "`{}` is inside a dynamic column: Kusto removes whole columns",
+                                f.path
+                            ),
+                            "field inside a dynamic column",
+                            None,
+                        );
+                        continue;
+                    }
+                    if let Some(k) = &mut self.known {
+                        k.remove(&c.text);
+                    }
+                    self.unmake(f);
+                    cols.push(c.text);
+                }
+                vec![format!("project-away {}", cols.join(", "))]
+            }
+            StageKind::Rename { renames } => {
+                let mut out = Vec::new();
+                for r in renames.iter() {
+                    let Some(c) = self.col(&r.from) else { continue };
+                    let to = self.target_name(&r.to.name);
+                    self.unmake(&r.from);
+                    if let Some(k) = &mut self.known {
+                        k.remove(&c.text);
+                    }
+                    let to = self.set_made(&r.to.name, &to, c.ty);
+                    self.set_array(&r.to.name, c.array);
+                    out.push(if c.nested {
+                        format!("extend {to} = {}", c.text)
+                    } else {
+                        format!("project-rename {to} = {}", c.text)
+                    });
+                }
+                out
+            }
+            StageKind::Sort { limit, keys } => {
+                let mut parts = Vec::new();
+                let mut order = Vec::new();
+                for k in keys.iter() {
+                    let Some(c) = self.col(&k.field) else {
+                        continue;
+                    };
+                    let text = if c.ty == Ty::Dyn {
+                        as_string(&c)
+                    } else {
+                        c.text
+                    };
+                    let dir = if k.descending { "desc" } else { "asc" };
+                    parts.push(format!("{text} {dir} nulls last"));
+                    order.push((text, k.descending));
+                }
+                self.order = Order::Sorted(order);
+                // `top` takes one key only; `take` after `sort` keeps the
+                // sorted order.
+                let mut out = vec![format!("sort by {}", parts.join(", "))];
+                out.extend(limit.map(|n| format!("take {n}")));
+                out
+            }
+            StageKind::Head { count } => self.head(*count),
+            StageKind::Dedup { fields } => self.dedup(fields),
+            StageKind::Bin { field, span } => {
+                let Some(c) = self.col(field) else {
+                    return Vec::new();
+                };
+                if c.nested || c.ty != Ty::Time {
+                    self.error(
+                        self.at,
+                        format!(
+                            "`bin` rounds a datetime column; `{}` is not one",
+                            field.path
+                        ),
+                        "bin of a non-time field",
+                        None,
+                    );
+                    return Vec::new();
+                }
+                let x = &c.text;
+                let unit = match span.unit {
+                    TimeUnit::Ms => "ms",
+                    TimeUnit::S => "s",
+                    TimeUnit::M => "m",
+                    TimeUnit::H => "h",
+                    TimeUnit::D => "d",
+                    // Weeks start on Monday (S25); the epoch was a
+                    // Thursday, and `startofweek` starts on Sunday.
+                    TimeUnit::W => return vec![format!("extend {x} = bin({x} + 3d, 7d) - 3d")],
+                    TimeUnit::Mon => return vec![format!("extend {x} = startofmonth({x})")],
+                    TimeUnit::Y => return vec![format!("extend {x} = startofyear({x})")],
+                };
+                vec![format!("extend {x} = bin({x}, {}{unit})", span.amount)]
+            }
+            StageKind::Rex {
+                field,
+                regex,
+                groups,
+                ..
+            } => {
+                let Some(c) = self.col(field) else {
+                    return Vec::new();
+                };
+                let Some(re) = self.re2(self.at, regex) else {
+                    return Vec::new();
+                };
+                let names: Vec<Option<String>> = match regex::Regex::new(&re) {
+                    Ok(r) => r.capture_names().map(|n| n.map(str::to_string)).collect(),
+                    Err(_) => Vec::new(),
+                };
+                let mut parts = Vec::new();
+                for g in groups {
+                    let Some(i) = names.iter().position(|n| n.as_deref() == Some(g)) else {
+                        continue;
+                    };
+                    let col = self.set_made(&FieldRef::local(g), g, Ty::Str);
+                    parts.push(format!(
+                        "{col} = extract({}, {i}, {})",
+                        string(&re),
+                        as_string(&c)
+                    ));
+                }
+                if parts.is_empty() {
+                    return Vec::new();
+                }
+                vec![format!("extend {}", parts.join(", "))]
+            }
+            StageKind::Spath { path, output, .. } => match output {
+                Some(o) => {
+                    let Some(c) = self.col(path) else {
+                        return Vec::new();
+                    };
+                    let name = self.target_name(o);
+                    let col = self.set_made(o, &name, c.ty);
+                    self.set_array(o, c.array);
+                    vec![format!("extend {col} = {}", c.text)]
+                }
+                // The event's JSON is already columns: the path is readable.
+                None => Vec::new(),
+            },
+            StageKind::MvExpand { field } => {
+                let Some(c) = self.col(field) else {
+                    return Vec::new();
+                };
+                self.order = Order::Unknown;
+                let name = self.target_name(field);
+                let col = self.set_made(field, &name, Ty::Dyn);
+                if c.nested {
+                    vec![format!("mv-expand {col} = {}", c.text)]
+                } else {
+                    vec![format!("mv-expand {col}")]
+                }
+            }
+            StageKind::Lookup {
+                table,
+                inputs,
+                outputs,
+            } => self.lookup(table, inputs, outputs.as_ref()),
+            StageKind::Join {
+                kind,
+                fields,
+                query,
+                ..
+            } => self.join(*kind, fields, query),
+            StageKind::FillNull { value, fields } => self.fillnull(value.as_ref(), fields),
+            StageKind::Transpose { .. } => Vec::new(),
+        }
+    }
+
+    /// `table` (exactly these columns) or `fields` (these and the time).
+    fn project(&mut self, fields: &List<FieldRef>, keep_time: bool) -> Vec<String> {
+        let mut items = Vec::new();
+        let mut known = BTreeSet::new();
+        let time = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
+        let lists_time = fields.iter().any(|f| f.path.is("timestamp"));
+        if keep_time && !lists_time && self.exists(&time) && !self.made.contains_key("timestamp") {
+            items.push(time.clone());
+            known.insert(time);
+        }
+        for f in fields.iter() {
+            if self.known.is_some() && f.kind == crate::ir::FieldKind::Event {
+                // SPL shows no column that no row has: leave it out.
+                let missing = match self.made.get(&f.path.render("")) {
+                    Some(_) => false,
+                    None => self
+                        .schema
+                        .event(&f.path)
+                        .is_ok_and(|c| !c.nested && !self.exists(&c.text)),
+                };
+                if missing {
+                    self.warn(
+                        self.at,
+                        format!(
+                            "no row has a column `{}` here (an earlier stage dropped it): SPL shows no such column, and Kusto rejects the name, so it is left out",
+                            f.path
+                        ),
+                        "column no row has",
+                    );
+                    continue;
+                }
+            }
+            let Some(c) = self.col(f) else { continue };
+            if c.nested {
+                let key = f.path.render("");
+                let col = self.set_made(f, &key, c.ty);
+                self.set_array(f, c.array);
+                items.push(format!("{col} = {}", c.text));
+                known.insert(col);
+            } else {
+                known.insert(c.text.clone());
+                items.push(c.text);
+            }
+        }
+        self.known = Some(known);
+        vec![format!("project {}", items.join(", "))]
+    }
+
+    fn head(&mut self, n: u64) -> Vec<String> {
+        match &self.order {
+            Order::Sorted(_) => vec![format!("take {n}")],
+            Order::Events => {
+                let t = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
+                if !self.exists(&t) {
+                    self.order_error("head");
+                    return Vec::new();
+                }
+                vec![format!("top {n} by {t} desc")]
+            }
+            Order::Grouped(keys) => {
+                let by: Vec<String> = keys.iter().map(|k| format!("{k} asc nulls last")).collect();
+                vec![format!("sort by {}", by.join(", ")), format!("take {n}")]
+            }
+            Order::Unknown => {
+                self.order_error("head");
+                Vec::new()
+            }
+        }
+    }
+
+    fn order_error(&mut self, what: &str) {
+        self.error(
+            self.at,
+            format!(
+                "`{what}` keeps the first rows, and Kusto gives these rows no order (after `join`, `lookup`, `mv-expand`, `eventstats` or `dedup`)"
+            ),
+            "depends on row order",
+            Some("sort the rows first"),
+        );
+    }
+
+    /// `dedup`: the first row of each group (S23), where the order says
+    /// which row is first: the newest event, or the first sort key's end.
+    fn dedup(&mut self, fields: &List<FieldRef>) -> Vec<String> {
+        let time = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
+        let pick = match self.order.clone() {
+            Order::Events if self.exists(&time) => format!("arg_max({time}, *)"),
+            Order::Sorted(keys) if !keys.is_empty() => {
+                let (k, desc) = keys[0].clone();
+                if keys.len() > 1 {
+                    self.warn(
+                        self.at,
+                        format!(
+                            "rows with the same `{k}` in a group are kept in an arbitrary order by arg_max/arg_min, not by the later sort keys"
+                        ),
+                        "dedup after a sort",
+                    );
+                }
+                format!("{}({k}, *)", if desc { "arg_max" } else { "arg_min" })
+            }
+            _ => {
+                self.order_error("dedup");
+                return Vec::new();
+            }
+        };
+        let (items, tests) = self.by_columns(fields);
+        self.order = Order::Unknown;
+        vec![
+            format!("where {}", tests.join(" and ")),
+            format!("summarize {pick} by {}", items.join(", ")),
+        ]
+    }
+
+    fn fillnull(&mut self, value: Option<&Value>, fields: &List<FieldRef>) -> Vec<String> {
+        let v = value.cloned().unwrap_or(Value::Int(0));
+        let mut parts = Vec::new();
+        let cols: Vec<Col> = if fields.is_empty() {
+            let Some(known) = self.known.clone() else {
+                self.error(
+                    self.at,
+                    "Kusto cannot fill every column of an event: list the columns to fill",
+                    "fillnull",
+                    None,
+                );
+                return Vec::new();
+            };
+            let made: Vec<Col> = self.made.values().cloned().collect();
+            known
+                .iter()
+                .map(|k| {
+                    made.iter().find(|c| &c.text == k).cloned().unwrap_or(Col {
+                        text: k.clone(),
+                        ty: self.schema.column_type(k),
+                        nested: false,
+                        array: false,
+                    })
+                })
+                .collect()
+        } else {
+            fields.iter().filter_map(|f| self.col(f)).collect()
+        };
+        for c in cols {
+            if c.nested {
+                self.error(
+                    self.at,
+                    "`fillnull` of a field inside a dynamic column",
+                    "fillnull",
+                    Some("copy the field to a column with `eval` first"),
+                );
+                continue;
+            }
+            let x = &c.text;
+            let text = match (c.ty, &v) {
+                (Ty::Str, Value::Str(_)) => self.value(&v).unwrap_or_default(),
+                (Ty::Str, other) => {
+                    let s = match other {
+                        Value::Int(n) => n.to_string(),
+                        Value::Float(_, t) => t.clone(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => String::new(),
+                    };
+                    string(&s)
+                }
+                (Ty::Num, Value::Int(_) | Value::Float(..)) => {
+                    parts.push(format!(
+                        "{x} = coalesce({x}, {})",
+                        self.value(&v).unwrap_or_default()
+                    ));
+                    continue;
+                }
+                (Ty::Dyn, _) => format!("dynamic({})", self.value(&v).unwrap_or_default()),
+                _ => {
+                    // Time or bool columns cannot hold text.
+                    continue;
+                }
+            };
+            let test = if c.ty == Ty::Dyn {
+                format!("isempty(tostring({x}))")
+            } else {
+                format!("isempty({x})")
+            };
+            parts.push(format!("{x} = iff({test}, {text}, {x})"));
+        }
+        if parts.is_empty() {
+            return Vec::new();
+        }
+        vec![format!("extend {}", parts.join(", "))]
+    }
+}

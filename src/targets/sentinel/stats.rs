@@ -1,0 +1,212 @@
+//! `stats` and `eventstats` as `summarize`, and their aggregates.
+
+use std::collections::BTreeSet;
+
+use super::schema::{Col, Ty};
+use super::{Order, Printer, as_string, present};
+use crate::ir::{AggArg, AggFunc, Aggregate, FieldRef, List};
+
+impl Printer<'_> {
+    /// The by columns of a `summarize`, with the test that leaves out rows
+    /// missing one (S20). Returns (by clause items, presence tests).
+    pub(super) fn by_columns(&mut self, by: &List<FieldRef>) -> (Vec<String>, Vec<String>) {
+        let mut items = Vec::new();
+        let mut tests = Vec::new();
+        for f in by.iter() {
+            let Some(c) = self.col(f) else { continue };
+            tests.push(present(&c));
+            if c.nested || c.ty == Ty::Dyn {
+                // Kusto groups by scalars only: a dynamic value by its text.
+                let key = if c.nested {
+                    f.path.render("")
+                } else {
+                    self.target_name(f)
+                };
+                let col = self.set_made(f, &key, Ty::Str);
+                items.push(format!("{col} = {}", as_string(&c)));
+            } else {
+                items.push(c.text.clone());
+            }
+        }
+        (items, tests)
+    }
+
+    pub(super) fn stats(
+        &mut self,
+        aggregates: &List<Aggregate>,
+        by: &List<FieldRef>,
+    ) -> Vec<String> {
+        let (items, tests) = self.by_columns(by);
+        let aggs = self.aggregates(aggregates);
+        let mut known: BTreeSet<String> = BTreeSet::new();
+        for f in by.iter() {
+            if let Some(c) = self.col(f) {
+                known.insert(c.text);
+            }
+        }
+        for (name, _) in &aggs {
+            known.insert(name.clone());
+        }
+        let mut out = Vec::new();
+        if !tests.is_empty() {
+            out.push(format!("where {}", tests.join(" and ")));
+        }
+        let list: Vec<String> = aggs.iter().map(|(n, a)| format!("{n} = {a}")).collect();
+        let mut line = "summarize".to_string();
+        if !list.is_empty() {
+            line.push_str(&format!(" {}", list.join(", ")));
+        }
+        if !items.is_empty() {
+            line.push_str(&format!(" by {}", items.join(", ")));
+        }
+        out.push(line);
+        self.known = Some(known);
+        self.order = if items.is_empty() {
+            Order::Sorted(Vec::new())
+        } else {
+            Order::Grouped(items_to_keys(&items))
+        };
+        out
+    }
+
+    /// `eventstats`: the aggregates of each row's group, joined back onto
+    /// the rows with `lookup` (rows missing a by value get none, S21).
+    pub(super) fn eventstats(
+        &mut self,
+        aggregates: &List<Aggregate>,
+        by: &List<FieldRef>,
+    ) -> Vec<String> {
+        self.bound += 1;
+        let rows = format!("__rows{}", self.bound);
+        let mut out = Vec::new();
+        let (items, tests) = self.by_columns(by);
+        let aggs = self.aggregates(aggregates);
+        let list: Vec<String> = aggs.iter().map(|(n, a)| format!("{n} = {a}")).collect();
+        let keys: Vec<String> = items_to_keys(&items);
+        // Nested by values become columns first, so that lookup can match.
+        let computed: Vec<&String> = items.iter().filter(|i| i.contains(" = ")).collect();
+        if !computed.is_empty() {
+            out.push(format!(
+                "extend {}",
+                computed
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if keys.is_empty() {
+            out.push("extend __all = 1".into());
+            out.push(format!("as {rows}"));
+            out.push(format!(
+                "lookup kind=leftouter ({rows} | summarize {} | extend __all = 1) on __all",
+                list.join(", ")
+            ));
+            out.push("project-away __all".into());
+        } else {
+            out.push(format!("as {rows}"));
+            out.push(format!(
+                "lookup kind=leftouter ({rows} | where {} | summarize {} by {}) on {}",
+                tests.join(" and "),
+                list.join(", "),
+                keys.join(", "),
+                keys.join(", ")
+            ));
+        }
+        if let Some(k) = &mut self.known {
+            k.extend(aggs.iter().map(|(n, _)| n.clone()));
+        }
+        self.order = Order::Unknown;
+        out
+    }
+
+    /// Each aggregate as (column, Kusto aggregation); records the columns.
+    fn aggregates(&mut self, aggregates: &List<Aggregate>) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for a in aggregates.iter() {
+            let (arg, col): (Option<String>, Option<Col>) = match &a.arg {
+                None => (None, None),
+                Some(AggArg::Field(f)) => match self.col(f) {
+                    Some(c) => (Some(c.text.clone()), Some(c)),
+                    None => continue,
+                },
+                Some(AggArg::Expr(e)) => (Some(self.expr(e)), None),
+            };
+            let value = |c: &Option<Col>, arg: &str| match c {
+                Some(c) if c.ty == Ty::Dyn => as_string(c),
+                _ => arg.to_string(),
+            };
+            let num = |c: &Option<Col>, arg: &str| match c {
+                Some(c) if c.ty == Ty::Num => arg.to_string(),
+                _ => format!("todouble({arg})"),
+            };
+            let a_text = arg.clone().unwrap_or_default();
+            let pres = col.as_ref().map(present);
+            let (text, ty) = match (a.func, &a.arg) {
+                (AggFunc::Count, None) => ("count()".to_string(), Ty::Num),
+                (AggFunc::Count, Some(AggArg::Expr(_))) => (format!("countif({a_text})"), Ty::Num),
+                (AggFunc::Count, _) => (
+                    format!("countif({})", pres.clone().unwrap_or_default()),
+                    Ty::Num,
+                ),
+                (AggFunc::Dc, _) => match &pres {
+                    Some(p) => (
+                        format!("count_distinctif({}, {p})", value(&col, &a_text)),
+                        Ty::Num,
+                    ),
+                    None => (format!("count_distinct({a_text})"), Ty::Num),
+                },
+                (AggFunc::Values, _) => match &pres {
+                    Some(p) => (
+                        format!("array_sort_asc(make_set_if({}, {p}))", value(&col, &a_text)),
+                        Ty::Dyn,
+                    ),
+                    None => (format!("array_sort_asc(make_set({a_text}))"), Ty::Dyn),
+                },
+                (AggFunc::Min | AggFunc::Max, _) => {
+                    let f = if a.func == AggFunc::Min { "min" } else { "max" };
+                    match &col {
+                        Some(c) if matches!(c.ty, Ty::Time | Ty::Num) => {
+                            (format!("{f}({a_text})"), c.ty)
+                        }
+                        _ => (format!("{f}({})", num(&col, &a_text)), Ty::Num),
+                    }
+                }
+                (AggFunc::Avg, _) => (format!("avg({})", num(&col, &a_text)), Ty::Num),
+                (AggFunc::Sum, _) => (format!("sum({})", num(&col, &a_text)), Ty::Num),
+                (AggFunc::Stdev, _) => (format!("stdev({})", num(&col, &a_text)), Ty::Num),
+                (f, _) => {
+                    self.error(
+                        self.at,
+                        format!("the Sentinel printer does not write `{}`", f.name()),
+                        "aggregate",
+                        None,
+                    );
+                    continue;
+                }
+            };
+            let name = match &a.alias {
+                Some(al) => self.target_name(&al.name),
+                None => a.default_name(),
+            };
+            let field = match &a.alias {
+                Some(al) => al.name.clone(),
+                None => FieldRef::local(&name),
+            };
+            let col = self.set_made(&field, &name, ty);
+            if a.func == AggFunc::Values {
+                self.set_array(&field, true);
+            }
+            out.push((col, text));
+        }
+        out
+    }
+}
+
+/// The key names of `by` items (`name = expr` → `name`).
+pub(super) fn items_to_keys(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i.split(" = ").next().unwrap_or(i).to_string())
+        .collect()
+}
