@@ -70,10 +70,19 @@ pub fn render(templates: &Templates, items: &[Item]) -> Result<String, Diagnosti
                 ),
             ));
         }
-        let mut name = stanza_name(&item.title);
+        // A stanza's name depends on its detection alone: two titles that
+        // collide are an error rather than a suffix, which would rename a
+        // search depending on what else is compiled in the same run.
+        let name = stanza_name(&item.title);
         if !used.insert(name.clone()) {
-            name = format!("{name} ({})", item.id);
-            used.insert(name.clone());
+            return Err(Diagnostic::error(
+                codes::TEMPLATE,
+                format!(
+                    "{}: another detection in this package has the title `{}`, and Splunk names a saved search by its title",
+                    item.id, item.title
+                ),
+            )
+            .with_help("give the detections different titles"));
         }
         stanzas.push(Stanza {
             item,
