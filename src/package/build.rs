@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::manifest::{Manifest, TargetSpec};
 use super::report::{Entry, EnvReport, Report, Status, TargetReport};
-use super::{Item, Templates, kibana, splunk, splunk_app};
+use super::{Files, Item, Templates, kibana, splunk, splunk_app};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Detection;
 use crate::load::{expand_paths, load_files};
@@ -81,21 +81,22 @@ pub fn build(
         };
         for (name, spec) in &env.targets {
             let dir = format!("{env_name}/{name}");
-            let (t, out) = build_target(manifest, env_name, name, spec, &detections, templates);
-            let t = match (t, out) {
-                (t, Ok(out)) => {
-                    let mut t = t;
+            let mut t = TargetReport {
+                name: name.clone(),
+                target: spec.target.name().to_string(),
+                profile: spec.profile.clone(),
+                filter_only: spec.filter_only,
+                ..TargetReport::default()
+            };
+            match build_target(manifest, env_name, spec, &detections, templates, &mut t) {
+                Ok(out) => {
                     for (path, bytes) in out {
                         t.files.push(format!("{dir}/{path}"));
                         files.insert(format!("{dir}/{path}"), bytes);
                     }
-                    t
                 }
-                (t, Err(d)) => {
-                    report.errors.push(format!("{dir}: {}", d.one_line()));
-                    t
-                }
-            };
+                Err(d) => report.errors.push(format!("{dir}: {}", d.one_line())),
+            }
             env_report.targets.push(t);
         }
         report.environments.push(env_report);
@@ -120,36 +121,27 @@ fn check_unique_ids(detections: &[Detection], errors: &mut Vec<String>) {
     }
 }
 
-/// Compiles and packages one target. The report is returned even when the
-/// package cannot be written.
+/// Compiles and packages one target, filling in its report; returns its
+/// files (paths relative to its folder).
 fn build_target(
     manifest: &Manifest,
     env_name: &str,
-    name: &str,
     spec: &TargetSpec,
     detections: &[Detection],
     templates: &Templates,
-) -> (TargetReport, Result<Vec<(String, Vec<u8>)>, Diagnostic>) {
-    let mut t = TargetReport {
-        name: name.to_string(),
-        target: spec.target.name().to_string(),
-        profile: spec.profile.clone(),
-        filter_only: spec.filter_only,
-        ..TargetReport::default()
-    };
-    let profile = match load_profile(spec) {
-        Ok(p) => p,
-        Err(d) => return (t, Err(d)),
-    };
+    t: &mut TargetReport,
+) -> Result<Files, Diagnostic> {
+    let profile = load_profile(spec)?;
     let opts = Options {
         filter_only: spec.filter_only,
         comments: true,
         params: spec.params.clone(),
         stack_version: spec.stack_version.clone(),
     };
-    if let Err(e) = spec.target.backend().check_options(&opts) {
-        return (t, Err(Diagnostic::error(crate::diagnostic::codes::IO, e)));
-    }
+    spec.target
+        .backend()
+        .check_options(&opts)
+        .map_err(|e| Diagnostic::error(crate::diagnostic::codes::IO, e))?;
     let mut used: BTreeSet<&str> = profile.scope.iter().map(|s| s.param.as_str()).collect();
     let mut items = Vec::new();
     for det in detections {
@@ -163,10 +155,7 @@ fn build_target(
             "parameter `{p}`: no detection or profile of this target has it"
         ));
     }
-    let out = package(
-        manifest, env_name, spec, &profile, &items, templates, &mut t,
-    );
-    (t, out)
+    package(manifest, env_name, spec, &profile, &items, templates, t)
 }
 
 fn load_profile(spec: &TargetSpec) -> Result<Profile, Diagnostic> {
@@ -275,7 +264,7 @@ fn package(
     items: &[Item],
     templates: &Templates,
     t: &mut TargetReport,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+) -> Result<Files, Diagnostic> {
     match spec.target {
         Target::Splunk => {
             let app = splunk_app::files(templates, &manifest.app, env_name, items)?;
@@ -305,7 +294,7 @@ fn package(
 
 /// One file per detection, named after its id (ids are unique in a build,
 /// so names never depend on what else is built).
-fn one_file_per_item(items: &[Item], ext: &str) -> Vec<(String, Vec<u8>)> {
+fn one_file_per_item(items: &[Item], ext: &str) -> Files {
     items
         .iter()
         .map(|i| {

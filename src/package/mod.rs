@@ -27,6 +27,9 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::Detection;
 use crate::profile::Profile;
 
+/// Files of a package: relative paths (with `/`) and contents.
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// A detection and its compiled query, with what every package needs.
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {

@@ -5,12 +5,8 @@
 use serde::Serialize;
 
 use super::manifest::App;
-use super::{Item, Templates, archive, splunk};
+use super::{Files, Item, Templates, archive, splunk};
 use crate::diagnostic::{Diagnostic, codes};
-
-/// The files of an app, as paths relative to the app's parent folder (they
-/// start with the app id) and their contents, in sorted order.
-pub type Files = Vec<(String, Vec<u8>)>;
 
 #[derive(Serialize)]
 struct Context<'a> {
@@ -20,7 +16,8 @@ struct Context<'a> {
     searches: &'a [Item],
 }
 
-/// Renders the app's files for `items`, built for `environment`.
+/// Renders the app's files for `items`, built for `environment`: paths
+/// start with the app id, in sorted order.
 pub fn files(
     templates: &Templates,
     app: &App,
