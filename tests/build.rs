@@ -482,3 +482,22 @@ fn diff_builds_git_revisions() {
     assert!(text.contains("level: medium -> critical"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_strict_fails_on_warnings() {
+    let file = common::root().join("detections/credential_stuffing_signals.vigil");
+    let check = |strict: bool| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["check", "--target", "splunk"]).arg(&file);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        (out.status.code(), stderr)
+    };
+    let (plain, stderr) = check(false);
+    assert_eq!(plain, Some(0));
+    assert!(stderr.contains("0 error(s), 1 warning(s)"), "{stderr}");
+    assert_eq!(check(true).0, Some(1));
+}

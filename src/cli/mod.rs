@@ -202,6 +202,9 @@ pub struct CheckArgs {
     /// Print diagnostics as JSON lines.
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 on warnings too (notes do not count), for CI.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `run`.
