@@ -501,3 +501,38 @@ fn check_strict_fails_on_warnings() {
     assert!(stderr.contains("0 error(s), 1 warning(s)"), "{stderr}");
     assert_eq!(check(true).0, Some(1));
 }
+
+#[test]
+fn a_broken_detection_fails_the_build_and_writes_only_the_report() {
+    let dir = scratch("broken");
+    copy_detections(&dir, &["sms_bombarding.vigil"]);
+    std::fs::write(dir.join("d/broken.vigil"), "title: x\nsearch type ==\n").expect("write");
+    std::fs::write(dir.join("vigil.toml"), one_target("splunk", "")).expect("manifest");
+    let run = |out: &str| {
+        Command::new(BIN)
+            .args(["build", "--out", out])
+            .current_dir(&dir)
+            .output()
+            .expect("runs")
+    };
+    let out = run("dist");
+    assert_eq!(out.status.code(), Some(1));
+    let written: Vec<String> = Dist::read(&dir.join("dist"))
+        .expect("report")
+        .files
+        .into_keys()
+        .collect();
+    assert_eq!(written, vec!["REPORT.md", "report.json"]);
+    let report = std::fs::read_to_string(dir.join("dist/REPORT.md")).expect("report");
+    assert!(
+        report.contains("## Errors") && report.contains("d/broken.vigil:3:1: error[vigil::syntax]"),
+        "{report}"
+    );
+    // A folder that holds something other than a build is never replaced.
+    std::fs::write(dir.join("d/notes.txt"), "mine").expect("write");
+    let out = run("d");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no earlier build"));
+    assert!(dir.join("d/notes.txt").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,6 +9,7 @@ use super::report::{emit, fail, out};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::package::build::{Build, build};
 use crate::package::manifest::{FILE_NAME, Manifest};
+use crate::package::report::Report;
 
 /// Builds the manifest's environments into `--out`.
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -42,6 +43,12 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         args.out.display(),
         args.out.join("REPORT.md").display()
     ));
+    if b.failed() {
+        fail(&format!(
+            "the build failed ({} error(s)); only the report was written",
+            b.report.errors.len()
+        ));
+    }
     if b.failed() || (args.strict && skipped > 0) {
         if args.strict && skipped > 0 {
             fail(&format!("--strict: {skipped} detection × target skipped"));
@@ -53,7 +60,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 }
 
 /// Writes a build into `dir`, replacing an earlier build there. A folder that
-/// holds something other than a build (no `report.json`) is left alone.
+/// holds something other than a build (no Vigil `report.json`) is left
+/// alone. A failed build writes only its report, so that no package that
+/// lacks a broken detection can be deployed by mistake.
 fn write_dist(dir: &Path, b: &Build) -> Result<(), Diagnostic> {
     let io =
         |p: &Path, e: std::io::Error| Diagnostic::error(codes::IO, format!("{}: {e}", p.display()));
@@ -62,7 +71,11 @@ fn write_dist(dir: &Path, b: &Build) -> Result<(), Diagnostic> {
             .map_err(|e| io(dir, e))?
             .next()
             .is_none();
-        if !empty && !dir.join("report.json").is_file() {
+        let earlier_build = std::fs::read_to_string(dir.join("report.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<Report>(&t).ok())
+            .is_some();
+        if !empty && !earlier_build {
             return Err(Diagnostic::error(
                 codes::IO,
                 format!(
@@ -75,7 +88,12 @@ fn write_dist(dir: &Path, b: &Build) -> Result<(), Diagnostic> {
         // Files of targets since removed from the manifest would linger.
         std::fs::remove_dir_all(dir).map_err(|e| io(dir, e))?;
     }
-    for (rel, bytes) in &b.files {
+    let reports = ["REPORT.md", "report.json"];
+    for (rel, bytes) in b
+        .files
+        .iter()
+        .filter(|(p, _)| !b.failed() || reports.contains(&p.as_str()))
+    {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;

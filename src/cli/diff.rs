@@ -54,13 +54,10 @@ fn resolve(spec: &str, args: &DiffArgs, scratch: &Path) -> Result<PathBuf, Diagn
             "give a folder written by `vigil build`, or a git revision of this repository",
         )
     };
-    let top = git(&["rev-parse", "--show-toplevel"], None).map_err(git_err)?;
+    let top = git(&["rev-parse", "--show-toplevel"]).map_err(git_err)?;
     let top = PathBuf::from(top.trim());
-    let rev = git(
-        &["rev-parse", "--verify", &format!("{spec}^{{commit}}")],
-        None,
-    )
-    .map_err(|_| git_err("neither a folder nor a git revision".into()))?;
+    let rev = git(&["rev-parse", "--verify", &format!("{spec}^{{commit}}")])
+        .map_err(|_| git_err("neither a folder nor a git revision".into()))?;
     // The manifest's place in the repository, so the revision's copy is
     // read from the same place.
     let abs = std::fs::canonicalize(&manifest)
@@ -108,13 +105,11 @@ fn resolve(spec: &str, args: &DiffArgs, scratch: &Path) -> Result<PathBuf, Diagn
     Ok(dist)
 }
 
-fn git(args: &[&str], dir: Option<&Path>) -> Result<String, String> {
-    let mut cmd = Command::new("git");
-    cmd.args(args);
-    if let Some(d) = dir {
-        cmd.current_dir(d);
-    }
-    let o = cmd.output().map_err(|e| format!("git: {e}"))?;
+fn git(args: &[&str]) -> Result<String, String> {
+    let o = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| format!("git: {e}"))?;
     if o.status.success() {
         Ok(String::from_utf8_lossy(&o.stdout).into())
     } else {

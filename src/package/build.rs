@@ -278,7 +278,7 @@ fn package(
             t.warnings.extend(warnings.iter().map(Diagnostic::one_line));
             Ok(vec![("rules.ndjson".into(), text.into_bytes())])
         }
-        Target::Sigma => Ok(one_file_per_item(items, "yml")),
+        Target::Sigma => one_file_per_item(items, "yml"),
         // Auth0 log search has no import format: the queries, one JSON
         // object per detection, for scripts that call the logs API.
         Target::Auth0 => {
@@ -293,18 +293,31 @@ fn package(
 }
 
 /// One file per detection, named after its id (ids are unique in a build,
-/// so names never depend on what else is built).
-fn one_file_per_item(items: &[Item], ext: &str) -> Files {
-    items
-        .iter()
-        .map(|i| {
-            let mut text = i.query.clone();
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            (format!("{}.{ext}", file_stem(&i.id)), text.into_bytes())
-        })
-        .collect()
+/// so names never depend on what else is built). Two ids that differ only
+/// in characters a file name cannot hold are an error.
+fn one_file_per_item(items: &[Item], ext: &str) -> Result<Files, Diagnostic> {
+    let mut out: BTreeMap<String, (&str, Vec<u8>)> = BTreeMap::new();
+    for i in items {
+        let name = format!("{}.{ext}", file_stem(&i.id));
+        let mut text = i.query.clone();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        if let Some((other, _)) = out.insert(name.clone(), (&i.id, text.into_bytes())) {
+            return Err(Diagnostic::error(
+                crate::diagnostic::codes::IO,
+                format!(
+                    "the ids `{other}` and `{}` both give the file name {name}",
+                    i.id
+                ),
+            )
+            .with_help("give one of the detections another id"));
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(name, (_, bytes))| (name, bytes))
+        .collect())
 }
 
 /// An id as a file name: characters outside `[A-Za-z0-9._-]` become `_`.
@@ -323,5 +336,17 @@ pub fn file_stem(id: &str) -> String {
         format!("_{s}")
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_keep_safe_characters_only() {
+        assert_eq!(file_stem("a1-b_c.d"), "a1-b_c.d");
+        assert_eq!(file_stem("../x y"), "_.._x_y");
+        assert_eq!(file_stem(".hidden"), "_.hidden");
     }
 }
