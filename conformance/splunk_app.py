@@ -5,8 +5,9 @@ savedsearches.conf reads back into the searches Vigil compiled.
 Builds detections/vigil.toml into a scratch folder, then for every Splunk
 target of every environment:
 
-- runs `splunk-appinspect inspect <app>.tar.gz` (Splunk's own validator)
-  and requires 0 failures and 0 errors;
+- runs `splunk-appinspect inspect <app>.tar.gz` (Splunk's own validator),
+  with its default checks and again with the Splunk Cloud ones
+  (`--included-tags cloud`), and requires 0 failures and 0 errors;
 - reads default/savedsearches.conf with Splunk's .conf parser
   (addonfactory-splunk-conf-parser-lib) and requires one stanza per built
   detection whose `search` is the query in report.json (the parser keeps a
@@ -33,11 +34,12 @@ from addonfactory_splunk_conf_parser_lib import TABConfigParser
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def appinspect(archive, scratch):
-    out = scratch / (archive.name + ".appinspect.json")
+def appinspect(archive, scratch, tags):
+    out = scratch / (archive.name + "-".join(["", *tags]) + ".appinspect.json")
     exe = Path(sys.executable).parent / "splunk-appinspect"
+    extra = [a for t in tags for a in ("--included-tags", t)]
     subprocess.run(
-        [str(exe), "inspect", str(archive), "--data-format", "json", "--output-file", str(out)],
+        [str(exe), "inspect", str(archive), "--data-format", "json", "--output-file", str(out), *extra],
         capture_output=True,
         text=True,
         cwd=scratch,
@@ -113,15 +115,19 @@ def main():
                 apps += 1
                 where = f"{env['name']}/{target['name']}"
                 archive = next(dist.joinpath(where).glob("*.tar.gz"))
-                summary, problems = appinspect(archive, scratch)
+                problems = []
+                for tags in ([], ["cloud"]):
+                    summary, found = appinspect(archive, scratch, tags)
+                    problems += found
+                    print(
+                        f"{where}: appinspect{''.join(' --included-tags ' + t for t in tags)}: "
+                        f"failure={summary['failure']} error={summary['error']} "
+                        f"warning={summary['warning']} success={summary['success']}"
+                    )
                 conf = next(dist.joinpath(where).glob("*/default/savedsearches.conf"))
                 searches, conf_problems = read_back(conf, target)
                 problems += conf_problems
-                print(
-                    f"{where}: appinspect failure={summary['failure']} error={summary['error']} "
-                    f"warning={summary['warning']} success={summary['success']}; "
-                    f"{searches} searches read back"
-                )
+                print(f"{where}: {searches} searches read back from savedsearches.conf")
                 for p in problems:
                     print(f"  {p}")
                 failed |= bool(problems)
