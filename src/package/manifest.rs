@@ -13,6 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, codes};
+use crate::source::{SourceFile, Span};
 use crate::targets::Target;
 
 /// The file name `vigil build` looks for when no `--manifest` is given.
@@ -127,7 +128,7 @@ struct RawEnv {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTarget {
-    target: String,
+    target: toml::Spanned<String>,
     profile: Option<String>,
     stack_version: Option<String>,
     #[serde(default)]
@@ -169,11 +170,22 @@ impl Manifest {
         text: &str,
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Manifest, Diagnostic> {
+        let file = SourceFile::new(path.display().to_string(), text);
         let err = |msg: String| {
-            Diagnostic::error(codes::IO, format!("{}: {msg}", path.display()))
+            Diagnostic::error(codes::MANIFEST, msg)
                 .with_help("see docs/ci.md for the vigil.toml format")
+                .in_file(&file)
         };
-        let raw: Raw = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let at = |span: std::ops::Range<usize>, msg: String, label: &str| {
+            err(msg).with_label(Span::new(span.start, span.end), label)
+        };
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            let msg = e.message().to_string();
+            match e.span() {
+                Some(span) => at(span, msg, "here"),
+                None => err(msg),
+            }
+        })?;
         let dir = path.parent().unwrap_or(Path::new(""));
         let detections = raw.detections.iter().map(|d| join(dir, d)).collect();
         let app = raw.app.unwrap_or_default();
@@ -194,10 +206,17 @@ impl Manifest {
             let shared = resolve(&env.params, lookup);
             let mut targets = BTreeMap::new();
             for (name, t) in env.targets {
-                let at = format!("env.{env_name}.targets.{name}");
-                check_name(&name).map_err(|m| err(format!("{at}: {m}")))?;
-                let target = <Target as clap::ValueEnum>::from_str(&t.target, true)
-                    .map_err(|_| err(format!("{at}: unknown target `{}`", t.target)))?;
+                let place = format!("env.{env_name}.targets.{name}");
+                check_name(&name).map_err(|m| err(format!("{place}: {m}")))?;
+                let target = <Target as clap::ValueEnum>::from_str(t.target.get_ref(), true)
+                    .map_err(|_| {
+                        at(
+                            t.target.span(),
+                            format!("{place}: unknown target `{}`", t.target.get_ref()),
+                            "not a target",
+                        )
+                        .with_help("targets: splunk, sigma, auth0, kql, esql")
+                    })?;
                 let mut params = shared.clone();
                 params.extend(resolve(&t.params, lookup));
                 targets.insert(

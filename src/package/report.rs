@@ -83,7 +83,7 @@ pub struct Entry {
 }
 
 impl Report {
-    /// Whether any detection was skipped for any target.
+    /// How many detection × target pairs were skipped.
     pub fn skipped(&self) -> usize {
         self.entries()
             .filter(|(_, _, e)| e.status == Status::Skipped)
