@@ -536,3 +536,34 @@ fn a_broken_detection_fails_the_build_and_writes_only_the_report() {
     assert!(dir.join("d/notes.txt").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_parameter_value_a_detection_cannot_take_fails_the_build() {
+    let dir = scratch("bad-param");
+    copy_detections(&dir, &["sms_bombarding.vigil"]);
+    let manifest = dir.join("vigil.toml");
+    let b = build_text(
+        &manifest,
+        &one_target("splunk", "params = { threshold_for_max_sms = \"many\" }\n"),
+        &[],
+    );
+    assert!(b.failed());
+    assert!(
+        b.report.errors[0].contains("threshold_for_max_sms"),
+        "{:?}",
+        b.report.errors
+    );
+    let ok = build_text(
+        &manifest,
+        &one_target("splunk", "params = { threshold_for_max_sms = 10 }\n"),
+        &[],
+    );
+    assert!(!ok.failed(), "{:?}", ok.report.errors);
+    let conf = text(&ok, "e/x/vigil_detections/default/savedsearches.conf");
+    assert!(conf.contains("| where sms_per_user > 10"), "{conf}");
+    assert!(
+        conf.contains("disabled = 0"),
+        "every parameter set: enabled"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

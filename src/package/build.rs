@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::manifest::{Manifest, TargetSpec};
 use super::report::{Entry, EnvReport, Report, Status, TargetReport};
 use super::{Files, Item, Templates, kibana, splunk, splunk_app};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::Detection;
 use crate::load::{expand_paths, load_files};
 use crate::profile::Profile;
@@ -44,7 +44,7 @@ pub fn build(
     {
         let known: Vec<&str> = manifest.environments.keys().map(String::as_str).collect();
         return Err(Diagnostic::error(
-            crate::diagnostic::codes::IO,
+            codes::MANIFEST,
             format!(
                 "{}: no environment `{name}` (it has: {})",
                 manifest.path.display(),
@@ -88,7 +88,16 @@ pub fn build(
                 filter_only: spec.filter_only,
                 ..TargetReport::default()
             };
-            match build_target(manifest, env_name, spec, &detections, templates, &mut t) {
+            let built = build_target(
+                manifest,
+                env_name,
+                spec,
+                &detections,
+                templates,
+                &mut t,
+                &mut report.errors,
+            );
+            match built {
                 Ok(out) => {
                     for (path, bytes) in out {
                         t.files.push(format!("{dir}/{path}"));
@@ -130,6 +139,7 @@ fn build_target(
     detections: &[Detection],
     templates: &Templates,
     t: &mut TargetReport,
+    errors: &mut Vec<String>,
 ) -> Result<Files, Diagnostic> {
     let profile = load_profile(spec)?;
     let opts = Options {
@@ -141,12 +151,12 @@ fn build_target(
     spec.target
         .backend()
         .check_options(&opts)
-        .map_err(|e| Diagnostic::error(crate::diagnostic::codes::IO, e))?;
+        .map_err(|e| Diagnostic::error(codes::MANIFEST, e))?;
     let mut used: BTreeSet<&str> = profile.scope.iter().map(|s| s.param.as_str()).collect();
     let mut items = Vec::new();
     for det in detections {
         used.extend(det.params.iter().map(|p| p.name.as_str()));
-        let (entry, item) = compile_one(det, spec, &profile, &opts);
+        let (entry, item) = compile_one(det, spec, &profile, &opts, errors);
         t.detections.push(entry);
         items.extend(item);
     }
@@ -159,7 +169,7 @@ fn build_target(
 }
 
 fn load_profile(spec: &TargetSpec) -> Result<Profile, Diagnostic> {
-    let err = |m: String| Diagnostic::error(crate::diagnostic::codes::PROFILE, m);
+    let err = |m: String| Diagnostic::error(codes::PROFILE, m);
     let profile = Profile::load(&spec.profile).map_err(err)?;
     if profile.target != spec.target.profile_kind() {
         return Err(err(format!(
@@ -173,12 +183,15 @@ fn load_profile(spec: &TargetSpec) -> Result<Profile, Diagnostic> {
 }
 
 /// Compiles one detection for one target: its report entry, and its package
-/// item unless it was skipped.
+/// item unless it was skipped. A parameter value the detection cannot take
+/// is the manifest's mistake, not the target's: it goes to `errors` too,
+/// failing the build.
 fn compile_one(
     det: &Detection,
     spec: &TargetSpec,
     profile: &Profile,
     opts: &Options,
+    errors: &mut Vec<String>,
 ) -> (Entry, Option<Item>) {
     let mut entry = Entry {
         id: det.display_id(),
@@ -192,10 +205,11 @@ fn compile_one(
     };
     let mut det = det.clone();
     let param_diags = crate::ir::params::substitute(&mut det, &spec.params);
-    let (errors, warnings): (Vec<_>, Vec<_>) = param_diags.iter().partition(|d| d.is_error());
+    let (bad, warnings): (Vec<_>, Vec<_>) = param_diags.iter().partition(|d| d.is_error());
     entry.warnings.extend(warnings.iter().map(|d| d.one_line()));
-    if !errors.is_empty() {
-        entry.diagnostics = errors.iter().map(|d| d.one_line()).collect();
+    if !bad.is_empty() {
+        entry.diagnostics = bad.iter().map(|d| d.one_line()).collect();
+        errors.extend(entry.diagnostics.iter().cloned());
         return (entry, None);
     }
     let compiled = match spec.target.backend().compile(&det, profile, opts) {
