@@ -33,9 +33,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         emit(&[d]);
         return ExitCode::from(1);
     }
-    for e in &b.report.errors {
-        eprintln!("error: {e}");
-    }
+    emit(&b.errors);
     let skipped = b.report.skipped();
     let built = b.report.entries().count() - skipped;
     out(&format!(
@@ -46,17 +44,15 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if b.failed() {
         fail(&format!(
             "the build failed ({} error(s)); only the report was written",
-            b.report.errors.len()
+            b.errors.len()
         ));
+        return ExitCode::from(1);
     }
-    if b.failed() || (args.strict && skipped > 0) {
-        if args.strict && skipped > 0 {
-            fail(&format!("--strict: {skipped} detection × target skipped"));
-        }
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    if args.strict && skipped > 0 {
+        fail(&format!("--strict: {skipped} detection × target skipped"));
+        return ExitCode::from(1);
     }
+    ExitCode::SUCCESS
 }
 
 /// Writes a build into `dir`, replacing an earlier build there. A folder that

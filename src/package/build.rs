@@ -24,12 +24,14 @@ pub struct Build {
     pub files: BTreeMap<String, Vec<u8>>,
     /// What was built and skipped.
     pub report: Report,
+    /// The errors of the report, as diagnostics (with their source lines).
+    pub errors: Vec<Diagnostic>,
 }
 
 impl Build {
     /// Whether the build failed: an error in a detection or the manifest.
     pub fn failed(&self) -> bool {
-        !self.report.errors.is_empty()
+        !self.errors.is_empty()
     }
 }
 
@@ -58,18 +60,18 @@ pub fn build(
         ..Report::default()
     };
     let mut detections = Vec::new();
+    let mut errors = Vec::new();
     for loaded in load_files(&paths) {
-        for d in &loaded.diagnostics {
-            let list = if d.is_error() {
-                &mut report.errors
+        for d in loaded.diagnostics {
+            if d.is_error() {
+                errors.push(d);
             } else {
-                &mut report.warnings
-            };
-            list.push(d.one_line());
+                report.warnings.push(d.one_line());
+            }
         }
         detections.extend(loaded.detections);
     }
-    check_unique_ids(&detections, &mut report.errors);
+    check_unique_ids(&detections, &mut errors);
     let mut files = BTreeMap::new();
     for (env_name, env) in &manifest.environments {
         if only.is_some_and(|o| o != env_name) {
@@ -95,7 +97,7 @@ pub fn build(
                 &detections,
                 templates,
                 &mut t,
-                &mut report.errors,
+                &mut errors,
             );
             match built {
                 Ok(out) => {
@@ -104,28 +106,41 @@ pub fn build(
                         files.insert(format!("{dir}/{path}"), bytes);
                     }
                 }
-                Err(d) => report.errors.push(format!("{dir}: {}", d.one_line())),
+                Err(mut d) => {
+                    d.message = format!("{dir}: {}", d.message);
+                    errors.push(d);
+                }
             }
             env_report.targets.push(t);
         }
         report.environments.push(env_report);
     }
+    report.errors = errors.iter().map(Diagnostic::one_line).collect();
     files.insert("REPORT.md".into(), report.to_markdown().into_bytes());
     files.insert("report.json".into(), report.to_json().into_bytes());
-    Ok(Build { files, report })
+    Ok(Build {
+        files,
+        report,
+        errors,
+    })
 }
 
 /// Two detections with one id would be one rule (Kibana's `rule_id`, the
 /// Sigma file name): an error, naming both sources.
-fn check_unique_ids(detections: &[Detection], errors: &mut Vec<String>) {
+fn check_unique_ids(detections: &[Detection], errors: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for d in detections {
         let id = d.display_id();
         if let Some(first) = seen.insert(id.clone(), &d.file.name) {
-            errors.push(format!(
-                "{}: the id `{id}` is also the id of a detection in {first}; ids must be unique",
-                d.file.name
-            ));
+            errors.push(
+                Diagnostic::error(
+                    codes::META,
+                    format!(
+                        "the id `{id}` is also the id of a detection in {first}; ids must be unique"
+                    ),
+                )
+                .in_file(&d.file),
+            );
         }
     }
 }
@@ -139,7 +154,7 @@ fn build_target(
     detections: &[Detection],
     templates: &Templates,
     t: &mut TargetReport,
-    errors: &mut Vec<String>,
+    errors: &mut Vec<Diagnostic>,
 ) -> Result<Files, Diagnostic> {
     let profile = load_profile(spec)?;
     let opts = Options {
@@ -191,7 +206,7 @@ fn compile_one(
     spec: &TargetSpec,
     profile: &Profile,
     opts: &Options,
-    errors: &mut Vec<String>,
+    errors: &mut Vec<Diagnostic>,
 ) -> (Entry, Option<Item>) {
     let mut entry = Entry {
         id: det.display_id(),
@@ -205,11 +220,13 @@ fn compile_one(
     };
     let mut det = det.clone();
     let param_diags = crate::ir::params::substitute(&mut det, &spec.params);
-    let (bad, warnings): (Vec<_>, Vec<_>) = param_diags.iter().partition(|d| d.is_error());
-    entry.warnings.extend(warnings.iter().map(|d| d.one_line()));
+    let (bad, warnings): (Vec<_>, Vec<_>) = param_diags.into_iter().partition(|d| d.is_error());
+    entry
+        .warnings
+        .extend(warnings.iter().map(Diagnostic::one_line));
     if !bad.is_empty() {
-        entry.diagnostics = bad.iter().map(|d| d.one_line()).collect();
-        errors.extend(entry.diagnostics.iter().cloned());
+        entry.diagnostics = bad.iter().map(Diagnostic::one_line).collect();
+        errors.extend(bad);
         return (entry, None);
     }
     let compiled = match spec.target.backend().compile(&det, profile, opts) {
