@@ -448,7 +448,6 @@ fn diff_reports_exactly_the_edited_detection() {
 fn diff_builds_git_revisions() {
     let dir = scratch("git");
     copy_detections(&dir, &["sms_bombarding.vigil"]);
-    std::fs::write(dir.join("vigil.toml"), one_target("splunk", "")).expect("manifest");
     let git = |args: &[&str]| {
         let ok = Command::new("git")
             .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
@@ -461,6 +460,9 @@ fn diff_builds_git_revisions() {
         assert!(ok, "git {args:?}");
     };
     git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "detections before the manifest"]);
+    std::fs::write(dir.join("vigil.toml"), one_target("splunk", "")).expect("manifest");
     git(&["add", "."]);
     git(&["commit", "-qm", "one"]);
     let file = dir.join("d/sms_bombarding.vigil");
@@ -480,6 +482,19 @@ fn diff_builds_git_revisions() {
     );
     assert!(text.starts_with("changed e/x: MFA attack"), "{text}");
     assert!(text.contains("level: medium -> critical"), "{text}");
+    // A revision without the manifest is an empty build: all added.
+    let out = Command::new(BIN)
+        .args(["diff", "HEAD~2", "HEAD~1"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("added e/x: MFA attack"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -80,6 +80,22 @@ fn resolve(spec: &str, args: &DiffArgs, scratch: &Path) -> Result<PathBuf, Diagn
         .unpack(&tree)
         .map_err(|e| git_err(format!("unpacking git archive: {e}")))?;
     let dist = scratch.join("dist");
+    if !tree.join(&rel).is_file() {
+        // A revision from before the manifest existed built nothing, so a
+        // pull request that adds it shows every detection as added.
+        eprintln!(
+            "note: {spec} has no {}; it counts as an empty build",
+            rel.display()
+        );
+        let empty = crate::package::report::Report {
+            vigil_version: env!("CARGO_PKG_VERSION").into(),
+            ..Default::default()
+        };
+        std::fs::create_dir_all(&dist).map_err(|e| git_err(e.to_string()))?;
+        std::fs::write(dist.join("report.json"), empty.to_json())
+            .map_err(|e| git_err(e.to_string()))?;
+        return Ok(dist);
+    }
     let exe = std::env::current_exe().map_err(|e| git_err(e.to_string()))?;
     // The build runs in the revision's tree, so file names in its report
     // are the same as in a build of the working tree.
@@ -96,11 +112,15 @@ fn resolve(spec: &str, args: &DiffArgs, scratch: &Path) -> Result<PathBuf, Diagn
     let status = cmd
         .output()
         .map_err(|e| git_err(format!("building: {e}")))?;
+    let stderr = String::from_utf8_lossy(&status.stderr);
     if !dist.join("report.json").is_file() {
         return Err(git_err(format!(
-            "the build of this revision failed:\n{}",
-            String::from_utf8_lossy(&status.stderr)
+            "the build of this revision failed:\n{stderr}"
         )));
+    }
+    if !status.status.success() {
+        // Its report lists the errors; its packages were not written.
+        eprintln!("warning: the build of {spec} has errors:\n{stderr}");
     }
     Ok(dist)
 }

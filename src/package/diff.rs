@@ -236,7 +236,25 @@ impl Diff {
             count(Kind::Removed),
             count(Kind::Changed)
         ));
-        for c in &self.changes {
+        // Added and removed detections in one table; changes one by one.
+        let listed: Vec<&Change> = self
+            .changes
+            .iter()
+            .filter(|c| c.kind != Kind::Changed)
+            .collect();
+        if !listed.is_empty() {
+            s.push_str("\n| | where | detection | id |\n|---|---|---|---|\n");
+            for c in listed {
+                s.push_str(&format!(
+                    "| {} | `{}` | {} | `{}` |\n",
+                    kind_word(&c.kind),
+                    c.place,
+                    c.title.replace('|', "\\|"),
+                    c.id.replace(['`', '|'], "'")
+                ));
+            }
+        }
+        for c in self.changes.iter().filter(|c| c.kind == Kind::Changed) {
             s.push_str(&format!(
                 "\n### {} `{}`: {} (`{}`)\n",
                 kind_word(&c.kind),
