@@ -54,6 +54,10 @@ fn resolve(spec: &str, args: &DiffArgs, scratch: &Path) -> Result<PathBuf, Diagn
             "give a folder written by `vigil build`, or a git revision of this repository",
         )
     };
+    // A revision is never read as an option of git.
+    if spec.starts_with('-') {
+        return Err(git_err("neither a folder nor a git revision".into()));
+    }
     let top = git(&["rev-parse", "--show-toplevel"]).map_err(git_err)?;
     let top = PathBuf::from(top.trim());
     let rev = git(&["rev-parse", "--verify", &format!("{spec}^{{commit}}")])
