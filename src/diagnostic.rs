@@ -65,6 +65,8 @@ pub mod codes {
     pub const EVENTS: &str = "vigil::eval::events";
     /// A detection test file is malformed.
     pub const TEST: &str = "vigil::test";
+    /// A build manifest (`vigil.toml`) is malformed.
+    pub const MANIFEST: &str = "vigil::manifest";
 }
 
 /// A labelled span.

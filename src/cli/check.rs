@@ -1,4 +1,5 @@
-//! `vigil check PATH...`: every diagnostic, exit 1 on any error.
+//! `vigil check PATH...`: every diagnostic, exit 1 on any error (with
+//! `--strict`, on any warning too).
 
 use std::process::ExitCode;
 
@@ -56,7 +57,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         "checked {} file(s), {detections} detection(s): {errors} error(s), {warnings} warning(s)",
         files.len()
     );
-    if errors > 0 {
+    let strict_fail = args.strict
+        && all
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Warning);
+    if errors > 0 || strict_fail {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

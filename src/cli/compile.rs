@@ -102,12 +102,13 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             }
             match args.target.backend().compile(&det, &profile, &opts) {
                 Ok(c) => {
-                    items.push(crate::package::Item::new(
-                        &det,
-                        c.query.clone(),
-                        &profile,
-                        &params,
-                    ));
+                    // A package built from --filter-only output says what
+                    // was left out and stays disabled.
+                    let notes = crate::package::Item::filter_only_notes(&c.diagnostics);
+                    items.push(
+                        crate::package::Item::new(&det, c.query.clone(), &profile, &params)
+                            .with_left_out(notes),
+                    );
                     entries.push(entry(&det, args, c, &mut diags));
                 }
                 Err(errs) => diags.extend(errs),

@@ -1,10 +1,12 @@
 //! The `vigil` command line.
 
 mod auth0_audit;
+mod build;
 mod check;
 mod compile;
 mod convert;
 mod debug;
+mod diff;
 mod report;
 mod run;
 mod spl;
@@ -87,6 +89,51 @@ pub enum Command {
     Test(TestArgs),
     /// Write synthetic Auth0 log events (deterministic; for benchmarks).
     GenEvents(GenArgs),
+    /// Build every environment × target of a vigil.toml into SIEM content.
+    Build(BuildArgs),
+    /// Show what changed between two builds (folders or git revisions).
+    Diff(DiffArgs),
+}
+
+/// Arguments of `build`.
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// The manifest (default: vigil.toml in the current folder).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Build only this environment.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// The output folder (an earlier build there is replaced).
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    pub out: PathBuf,
+    /// Exit 1 when any detection is skipped for any target.
+    #[arg(long)]
+    pub strict: bool,
+    /// Use the package templates in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// Arguments of `diff`.
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The old build: a folder written by `vigil build`, or a git revision.
+    pub old: String,
+    /// The new build: a folder, or a git revision.
+    pub new: String,
+    /// The manifest, for git revisions (default: vigil.toml).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Build only this environment of git revisions.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Markdown, for a pull-request comment.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Exit 1 when the builds differ.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// Representations `debug` can print.
@@ -175,6 +222,9 @@ pub struct CheckArgs {
     /// Print diagnostics as JSON lines.
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 on warnings too (notes do not count), for CI.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `run`.
@@ -288,6 +338,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Test(args) => test::run(&args),
         Command::GenEvents(args) => gen_events(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {

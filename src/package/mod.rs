@@ -6,11 +6,17 @@
 //! in `templates/` are embedded in the binary at build time; `--templates DIR`
 //! loads a user's templates of the same names instead.
 
+pub mod archive;
 pub mod attack;
+pub mod build;
+pub mod diff;
 pub mod kibana;
+pub mod manifest;
+pub mod report;
 pub mod schedule;
 pub mod sentinel;
 pub mod splunk;
+pub mod splunk_app;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,6 +27,9 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::Detection;
 use crate::profile::Profile;
+
+/// Files of a package: relative paths (with `/`) and contents.
+pub type Files = Vec<(String, Vec<u8>)>;
 
 /// A detection and its compiled query, with what every package needs.
 #[derive(Clone, Debug, Serialize)]
@@ -47,6 +56,12 @@ pub struct Item {
     pub query: String,
     /// Parameters still placeholders in the query.
     pub unset_params: Vec<String>,
+    /// What `--filter-only` left out of the query (empty for a whole
+    /// detection).
+    pub left_out: Vec<String>,
+    /// Whether a package may enable it: not while a parameter is unset or
+    /// part of the detection was left out.
+    pub enabled: bool,
     /// When and over what window to run it.
     pub schedule: schedule::Schedule,
 }
@@ -77,9 +92,39 @@ impl Item {
             author: det.meta.author.clone(),
             source: det.file.name.clone(),
             query,
+            enabled: unset_params.is_empty(),
             unset_params,
+            left_out: Vec::new(),
             schedule: schedule::Schedule::of(det),
         }
+    }
+}
+
+impl Item {
+    /// Marks the item as built from the filter alone: `notes` are the
+    /// compiler's `--filter-only` warnings, which name the stages left out.
+    /// The package then says so in the description and stays disabled.
+    pub fn with_left_out(mut self, notes: Vec<String>) -> Item {
+        if notes.is_empty() {
+            return self;
+        }
+        self.description = format!(
+            "{} [Filter only, disabled: {}]",
+            self.description,
+            notes.join("; ")
+        );
+        self.left_out = notes;
+        self.enabled = false;
+        self
+    }
+
+    /// The `--filter-only` notes among a compilation's diagnostics.
+    pub fn filter_only_notes(diags: &[Diagnostic]) -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| d.code == codes::FILTER_ONLY)
+            .map(|d| d.message.clone())
+            .collect()
     }
 }
 
@@ -136,8 +181,15 @@ impl Templates {
     /// Renders template `name` with `ctx`.
     pub fn render(&self, name: &str, ctx: &impl Serialize) -> Result<String, Diagnostic> {
         let tmpl = self.env.get_template(name).map_err(template_error)?;
-        tmpl.render(minijinja::value::Serde(ctx))
-            .map_err(template_error)
+        let mut text = tmpl
+            .render(minijinja::value::Serde(ctx))
+            .map_err(template_error)?;
+        // Every file ends with a newline, whatever a user's template does:
+        // tools that read line by line (and `cat`) lose an unterminated line.
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
     }
 }
 

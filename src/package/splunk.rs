@@ -98,19 +98,20 @@ pub fn render(templates: &Templates, items: &[Item]) -> Result<String, Diagnosti
     let mut stanzas = Vec::new();
     for item in items {
         check_item(item)?;
-        // A second detection with the same title is told apart by its id
-        // (ids are unique: see `load`); the name must still be unique after
-        // cleaning, since Splunk merges stanzas of one name.
-        let mut name = stanza_name(&item.title);
-        if used.contains(&name) {
-            name = stanza_name(&format!("{} ({})", item.title, item.id));
-        }
+        // A stanza's name depends on its detection alone: two titles that
+        // collide are an error rather than a suffix, which would rename a
+        // search depending on what else is compiled in the same run.
+        let name = stanza_name(&item.title);
         if !used.insert(name.clone()) {
             return Err(Diagnostic::error(
                 codes::TEMPLATE,
-                format!("{}: the stanza name `[{name}]` is already used", item.id),
+                format!(
+                    "{}: another detection in this package has the title `{}`, and Splunk names a saved search by its title",
+                    item.id.escape_debug(),
+                    item.title.escape_debug()
+                ),
             )
-            .with_help("give the detection a title of its own"));
+            .with_help("give the detections different titles"));
         }
         stanzas.push(Stanza {
             item,
