@@ -8,6 +8,7 @@ pub mod load;
 pub mod lower;
 pub mod package;
 pub mod profile;
+pub mod schema;
 pub mod sigma;
 pub mod source;
 pub mod syntax;

@@ -414,6 +414,11 @@ const MUTATIONS: &[Mutation] = &[
                 "by client_id, client_name, organization_id",
                 "by client_id, client_name",
             ),
+            // Reading the column `stats` no longer keeps is an error now.
+            (
+                "client_name, organization_id, organization_names",
+                "client_name, organization_names",
+            ),
         ],
     },
     Mutation {
@@ -431,6 +436,8 @@ const MUTATIONS: &[Mutation] = &[
                 "by organization_id, organization_name,",
                 "by organization_name,",
             ),
+            // Sorting on the column `stats` no longer keeps is an error now.
+            ("| sort organization_id,", "| sort organization_name,"),
         ],
     },
     Mutation {

@@ -42,6 +42,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    let all: Vec<_> = all.into_iter().map(|d| d.strict(args.strict)).collect();
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.len() - errors;
     if args.json {

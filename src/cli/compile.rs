@@ -136,6 +136,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             }
         },
     };
+    let diags: Vec<Diagnostic> = diags.into_iter().map(|d| d.strict(args.strict)).collect();
     emit(&diags);
     let failed = diags.iter().any(|d| d.is_error());
     if let Some(out) = &args.output {

@@ -119,6 +119,9 @@ pub struct CompileArgs {
     /// (same file names, e.g. splunk/savedsearches.conf.j2).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Treat warnings as errors (exit 1, no output file): for CI.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Languages `convert` writes.
@@ -155,6 +158,9 @@ pub struct CheckArgs {
     /// Print diagnostics as JSON lines.
     #[arg(long)]
     pub json: bool,
+    /// Treat warnings as errors (exit 1): for CI.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `run`.

@@ -38,7 +38,12 @@ impl Lowerer {
                         CmpOp::Ge => BinOp::Ge,
                     },
                     lhs: Box::new(self.expr(lhs, names)),
-                    rhs: Box::new(self.expr(rhs, names)),
+                    rhs: Box::new(match &rhs.node {
+                        Expr::Field { field } => {
+                            ir::Expr::Field(self.read_compared(names, field, rhs.span))
+                        }
+                        _ => self.expr(rhs, names),
+                    }),
                 }
             }
             Expr::Arith { op, lhs, rhs } => ir::Expr::Binary {
@@ -116,7 +121,7 @@ impl Lowerer {
                 }
             }
             Expr::Call { name, args } => self.call(name, args, names, e),
-            Expr::Field { field } => ir::Expr::Field(names.resolve(field)),
+            Expr::Field { field } => ir::Expr::Field(self.read(names, field, e.span)),
             Expr::Param { name } => {
                 self.check_param(name, e.span);
                 ir::Expr::Lit(Value::Param(name.clone()))

@@ -47,6 +47,7 @@ impl Lowerer {
             .iter()
             .filter_map(|s| {
                 let kind = self.stage(&s.node.kind, s.span, names)?;
+                names.after_stage(&kind, s.span);
                 Some(ir::Stage {
                     kind,
                     comments: s.node.comments.clone(),
@@ -126,7 +127,7 @@ impl Lowerer {
             A::Rename { pairs } => {
                 let mut items = Vec::new();
                 for p in &pairs.items {
-                    let from = names.resolve(&p.node.from.node);
+                    let from = self.read(names, &p.node.from.node, p.node.from.span);
                     let to = Alias {
                         name: names.define_field(&p.node.to.name.node),
                         upper: p.node.to.upper,
@@ -160,7 +161,7 @@ impl Lowerer {
                         .items
                         .iter()
                         .map(|k| SortKey {
-                            field: names.resolve(&k.node.field.node),
+                            field: self.read(names, &k.node.field.node, k.node.field.span),
                             descending: k.node.descending,
                             explicit_ascending: k.node.explicit_ascending,
                         })
@@ -191,7 +192,7 @@ impl Lowerer {
                     return None;
                 };
                 StageKind::Bin {
-                    field: names.resolve(&field.node),
+                    field: self.read(names, &field.node, field.span),
                     span: bin_span,
                 }
             }
@@ -200,7 +201,9 @@ impl Lowerer {
                 let mut max_match = None;
                 for o in options {
                     match (o.node.name.node.as_str(), &o.node.value.node) {
-                        ("field", OptionValue::Field(f)) => field = Some(names.resolve(f)),
+                        ("field", OptionValue::Field(f)) => {
+                            field = Some(self.read(names, f, o.node.value.span))
+                        }
                         ("max_match", OptionValue::Number(n)) => max_match = n.parse().ok(),
                         ("field" | "max_match", _) => self.error(
                             o.node.value.span,
@@ -272,7 +275,7 @@ impl Lowerer {
                 }
             }
             A::MvExpand { field } => StageKind::MvExpand {
-                field: names.resolve(&field.node),
+                field: self.read(names, &field.node, field.span),
             },
             A::Lookup {
                 table,
@@ -296,7 +299,7 @@ impl Lowerer {
                         .map(|f| LookupField {
                             column: lookup_column(&f.node.field.node),
                             alias: f.node.alias.as_ref().map(|a| Alias {
-                                name: names.resolve(&a.name.node),
+                                name: self.read(names, &a.name.node, a.name.span),
                                 upper: a.upper,
                             }),
                         })
@@ -400,8 +403,13 @@ impl Lowerer {
                 }
                 StageKind::FillNull {
                     value,
+                    // Written, not read: `fillnull` makes the columns it
+                    // names (Names::after_stage).
                     fields: match fields {
-                        Some(l) => self.fields(l, names),
+                        Some(l) => List {
+                            items: l.items.iter().map(|f| names.resolve(&f.node)).collect(),
+                            seps: seps_of(l),
+                        },
                         None => List::commas(Vec::new()),
                     },
                 }
@@ -427,7 +435,11 @@ impl Lowerer {
 
     fn fields(&mut self, l: &ast::SepList<ast::Field>, names: &Names) -> List<FieldRef> {
         List {
-            items: l.items.iter().map(|f| names.resolve(&f.node)).collect(),
+            items: l
+                .items
+                .iter()
+                .map(|f| self.read(names, &f.node, f.span))
+                .collect(),
             seps: seps_of(l),
         }
     }
@@ -442,7 +454,7 @@ impl Lowerer {
             return None;
         };
         let arg = a.node.arg.as_ref().map(|e| match &e.node {
-            ast::Expr::Field { field } => AggArg::Field(names.resolve(field)),
+            ast::Expr::Field { field } => AggArg::Field(self.read(names, field, e.span)),
             _ => AggArg::Expr(self.expr(e, names)),
         });
         if arg.is_none() && func != AggFunc::Count {
