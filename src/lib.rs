@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod fmt;
 pub mod ir;
 pub mod load;
 pub mod lower;

@@ -341,7 +341,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         stem: "insecure_grants_enabled_for_applications",
-        edits: &[("\n   and details.response.statusCode == 200", "")],
+        edits: &[(" and details.response.statusCode == 200", "")],
     },
     Mutation {
         stem: "liquidjs_xss_vulnerability",
@@ -397,7 +397,7 @@ const MUTATIONS: &[Mutation] = &[
                 "details.requiresVerification == false",
             ),
             (
-                "\n    and (match(event_types, \"ss\") or match(event_types, \"s\"))",
+                " and (match(event_types, \"ss\") or match(event_types, \"s\"))",
                 "",
             ),
         ],
@@ -508,7 +508,7 @@ const MUTATIONS: &[Mutation] = &[
     Mutation {
         stem: "mfa_downgrade_disable_mfa_policies",
         edits: &[(
-            "| where not match(mfa_mode, r\"^(all-applications|confidence-score)$\")\n",
+            "| where not match(mfa_mode, \"^(all-applications|confidence-score)$\")\n",
             "",
         )],
     },

@@ -5,6 +5,7 @@ mod check;
 mod compile;
 mod convert;
 mod debug;
+mod fmt;
 mod report;
 mod run;
 mod test;
@@ -73,6 +74,19 @@ pub enum Command {
     Test(TestArgs),
     /// Write synthetic Auth0 log events (deterministic; for benchmarks).
     GenEvents(GenArgs),
+    /// Lay out `.vigil` files in the canonical style (in place).
+    Fmt(FmtArgs),
+}
+
+/// Arguments of `fmt`.
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// `.vigil` files or directories (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1
+    /// if there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Representations `debug` can print.
@@ -263,6 +277,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Test(args) => test::run(&args),
         Command::GenEvents(args) => gen_events(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {

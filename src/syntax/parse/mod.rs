@@ -53,6 +53,20 @@ pub fn parse_expr(text: &str) -> Result<Node<Expr>, Diagnostic> {
     b.expr(pair)
 }
 
+/// Every comment of a file (without its `#`), with its span, in order; the
+/// file must parse.
+pub fn comments(text: &str) -> Result<Vec<(Span, String)>, Diagnostic> {
+    super::depth::check_depth(text)?;
+    let mut pairs = VigilParser::parse(Rule::file, text).map_err(syntax_error)?;
+    Ok(pairs
+        .next()
+        .map(collect_comments)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| (c.span, c.text))
+        .collect())
+}
+
 /// A comment and where it ends.
 struct Comment {
     span: Span,
