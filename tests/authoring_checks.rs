@@ -159,3 +159,86 @@ fn bundled_detections_have_no_warnings() {
         assert!(ds.is_empty(), "{}: {}", loaded.file.name, ds.join("\n"));
     }
 }
+
+/// Everyday syntax and name mistakes: (query, message contains, label covers,
+/// help contains).
+const SYNTAX_MISTAKES: &[(&str, &str, &str, &str)] = &[
+    (
+        "serch type == \"f\"",
+        "did you mean `search`?",
+        "serch",
+        "search",
+    ),
+    (
+        "search type = \"f\"",
+        "comparisons are written `==`",
+        "=",
+        "==",
+    ),
+    (
+        "search type == \"f",
+        "unterminated string",
+        "\"",
+        "close it",
+    ),
+    (
+        "search type == \"f\" | STATS count by ip",
+        "unknown stage `STATS`",
+        "STATS",
+        "lower case: `stats`",
+    ),
+    (
+        "search type == \"f\" | statz count",
+        "unknown stage `statz`",
+        "statz",
+        "did you mean `stats`?",
+    ),
+    (
+        "search type == \"f\" | stats count() by ip",
+        "`count` takes no parentheses",
+        "()",
+        "write `count`",
+    ),
+    (
+        "search type == \"f\" | bin timestamp span=10min",
+        "`10min` is not a duration",
+        "10min",
+        "10m",
+    ),
+    (
+        "search type == \"f\" adn ip == \"x\"",
+        "did you mean `and`?",
+        "adn",
+        "keyword",
+    ),
+    (
+        "search type == \"f\" | stats count bi ip",
+        "did you mean `by`?",
+        "bi",
+        "keyword",
+    ),
+    (
+        "search type == \"f\" | eval x = lowr(ip)",
+        "unknown function `lowr`",
+        "lowr",
+        "did you mean `lower`?",
+    ),
+    ("search (type == \"f\"", "unclosed `(`", "(", "balance"),
+];
+
+#[test]
+fn everyday_syntax_mistakes_say_what_to_write() {
+    for (i, (query, message, covered, help)) in SYNTAX_MISTAKES.iter().enumerate() {
+        let (text, ds) = diags(query);
+        let d = ds
+            .iter()
+            .find(|d| d.is_error())
+            .unwrap_or_else(|| panic!("{query}: no error"));
+        assert!(d.message.contains(message), "{query}: {}", d.message);
+        let span = d.labels[0].span;
+        assert_eq!(&text[span.start..span.end], *covered, "{query}");
+        let h = d.help.as_deref().unwrap_or("");
+        assert!(h.contains(help), "{query}: help {h:?}");
+        assert_eq!(check_exit(query, true, &format!("syntax{i}")), 1, "{query}");
+    }
+}

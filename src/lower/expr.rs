@@ -205,12 +205,14 @@ impl Lowerer {
     ) -> ir::Expr {
         let Some(func) = Func::from_name(&name.node) else {
             let lower = name.node.to_ascii_lowercase();
+            let near = crate::schema::closest(&lower, Func::ALL.iter().map(|f| f.name()));
             let help = match lower.as_str() {
                 "true" | "false" => format!("write the literal `{lower}` without parentheses"),
                 "null" => "write the literal `null` without parentheses".to_string(),
                 _ if Func::from_name(&lower).is_some() => {
                     format!("function names are lower case: `{lower}`")
                 }
+                _ if near.is_some() => format!("did you mean `{}`?", near.unwrap_or_default()),
                 _ => format!(
                     "known functions: {}",
                     Func::ALL

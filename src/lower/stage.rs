@@ -426,7 +426,7 @@ impl Lowerer {
                     name.span,
                     format!("unknown stage `{}`", name.node),
                     "not a Vigil stage",
-                    format!("stages: {}", STAGES.join(", ")),
+                    stage_help(&name.node),
                 );
                 return None;
             }
@@ -510,5 +510,17 @@ fn lookup_column(f: &ast::Field) -> FieldRef {
         path: to_path(f),
         kind: FieldKind::Lookup,
         quoted: f.quoted,
+    }
+}
+
+/// What to write instead of an unknown stage name.
+fn stage_help(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if STAGES.contains(&lower.as_str()) {
+        return format!("stages are lower case: `{lower}`");
+    }
+    match crate::schema::closest(&lower, STAGES.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("stages: {}", STAGES.join(", ")),
     }
 }

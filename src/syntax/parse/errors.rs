@@ -4,8 +4,9 @@ use super::Rule;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
 
-/// Converts a pest error to a diagnostic with a readable list of expectations.
-pub(super) fn syntax_error(e: pest::error::Error<Rule>) -> Diagnostic {
+/// Converts a pest error to a diagnostic: an everyday mistake explained
+/// (see [`super::hints`]), else a readable list of expectations.
+pub(super) fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let span = match e.location {
         InputLocation::Pos(p) => Span::new(p, p + 1),
@@ -27,6 +28,11 @@ pub(super) fn syntax_error(e: pest::error::Error<Rule>) -> Diagnostic {
         }
         ErrorVariant::CustomError { message } => (message.clone(), "here".to_string()),
     };
+    if let Some(h) = super::hints::explain(text, span.start) {
+        return Diagnostic::error(codes::SYNTAX, h.message)
+            .with_label(h.span, h.label)
+            .with_help(h.help);
+    }
     Diagnostic::error(codes::SYNTAX, message)
         .with_label(span, label)
         .with_help("see the language reference in docs/language.md")

@@ -20,7 +20,7 @@ pub struct VigilParser;
 /// Parses a whole detection file.
 pub fn parse_file(text: &str) -> Result<File, Diagnostic> {
     super::depth::check_depth(text)?;
-    let mut pairs = VigilParser::parse(Rule::file, text).map_err(syntax_error)?;
+    let mut pairs = VigilParser::parse(Rule::file, text).map_err(|e| syntax_error(e, text))?;
     let file = pairs.next().ok_or_else(|| {
         Diagnostic::error(codes::SYNTAX, "empty parse result").with_label(Span::default(), "here")
     })?;
@@ -35,7 +35,7 @@ pub fn parse_file(text: &str) -> Result<File, Diagnostic> {
 /// Parses one expression (used by tests and by `--param` values).
 pub fn parse_expr(text: &str) -> Result<Node<Expr>, Diagnostic> {
     super::depth::check_depth(text)?;
-    let mut pairs = VigilParser::parse(Rule::expr, text).map_err(syntax_error)?;
+    let mut pairs = VigilParser::parse(Rule::expr, text).map_err(|e| syntax_error(e, text))?;
     let pair = pairs
         .next()
         .ok_or_else(|| Diagnostic::error(codes::SYNTAX, "no expression"))?;
@@ -57,7 +57,7 @@ pub fn parse_expr(text: &str) -> Result<Node<Expr>, Diagnostic> {
 /// file must parse.
 pub fn comments(text: &str) -> Result<Vec<(Span, String)>, Diagnostic> {
     super::depth::check_depth(text)?;
-    let mut pairs = VigilParser::parse(Rule::file, text).map_err(syntax_error)?;
+    let mut pairs = VigilParser::parse(Rule::file, text).map_err(|e| syntax_error(e, text))?;
     Ok(pairs
         .next()
         .map(collect_comments)
@@ -86,6 +86,7 @@ fn collect_comments(pair: Pair<'_, Rule>) -> Vec<Comment> {
 
 mod errors;
 mod expr;
+mod hints;
 mod stages;
 
 use errors::syntax_error;
