@@ -67,11 +67,7 @@ fn scan(text: &str) -> (Option<usize>, Option<usize>) {
                 }
             }
             b'(' => open.push(i),
-            b')' => {
-                if open.pop().is_none() && stray.is_none() {
-                    stray = Some(i);
-                }
-            }
+            b')' if open.pop().is_none() && stray.is_none() => stray = Some(i),
             _ => {}
         }
         i += 1;
@@ -115,15 +111,17 @@ pub(super) fn explain(text: &str, pos: usize) -> Option<Hint> {
     // `serch type == ...`: the metadata reader took `serch` for a key and
     // stopped at the next word.
     let line_start = text[..pos.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    if let Some((start, w)) = word_at(text, line_start) {
-        if start + w.len() < pos && w != "search" && closest(w, ["search"]).is_some() {
-            return Some(Hint {
-                message: format!("unexpected `{w}`: did you mean `search`?"),
-                span: Span::new(start, start + w.len()),
-                label: "did you mean `search`?".into(),
-                help: "the query starts with `search <filter>` after the metadata".into(),
-            });
-        }
+    if let Some((start, w)) = word_at(text, line_start)
+        && start + w.len() < pos
+        && w != "search"
+        && closest(w, ["search"]).is_some()
+    {
+        return Some(Hint {
+            message: format!("unexpected `{w}`: did you mean `search`?"),
+            span: Span::new(start, start + w.len()),
+            label: "did you mean `search`?".into(),
+            help: "the query starts with `search <filter>` after the metadata".into(),
+        });
     }
     if let Some((start, w)) = word_at(text, pos) {
         let digits = w.bytes().take_while(u8::is_ascii_digit).count();
