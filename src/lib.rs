@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod lsp;
 pub mod package;
 pub mod profile;
 pub mod schema;

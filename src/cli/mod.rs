@@ -76,6 +76,8 @@ pub enum Command {
     GenEvents(GenArgs),
     /// Lay out `.vigil` files in the canonical style (in place).
     Fmt(FmtArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Arguments of `fmt`.
@@ -278,6 +280,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::GenEvents(args) => gen_events(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Lsp => match crate::lsp::serve() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                report::fail(&format!("lsp: {e}"));
+                ExitCode::from(1)
+            }
+        },
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {
