@@ -78,7 +78,7 @@ mod tests {
             assert_eq!(offset(text, position(text, off)), off, "{off}");
         }
         assert_eq!(
-            position(text, 10),
+            position(text, 9),
             Position {
                 line: 1,
                 character: 2
