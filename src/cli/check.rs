@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::CheckArgs;
-use super::report::{emit, fail, out};
+use super::report::{emit, fail, out, summary};
 use crate::load::{expand_paths, load_files};
 use crate::profile::Profile;
 use crate::targets::Options;
@@ -52,10 +52,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         emit(&all);
     }
-    eprintln!(
+    summary(&format!(
         "checked {} file(s), {detections} detection(s): {errors} error(s), {warnings} warning(s)",
         files.len()
-    );
+    ));
     if errors > 0 {
         ExitCode::from(1)
     } else {

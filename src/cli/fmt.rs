@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use super::FmtArgs;
 use super::compile::write_atomically;
-use super::report::{emit, fail, out};
+use super::report::{emit, fail, out, summary};
 use crate::fmt::{format, is_formattable};
 use crate::load::walk_files;
 
@@ -69,7 +69,11 @@ pub fn run(args: &FmtArgs) -> ExitCode {
     } else {
         "reformatted"
     };
-    eprintln!("{verb} {} of {} file(s)", unformatted.len(), files.len());
+    summary(&format!(
+        "{verb} {} of {} file(s)",
+        unformatted.len(),
+        files.len()
+    ));
     if errors || (args.check && !unformatted.is_empty()) {
         ExitCode::from(1)
     } else {

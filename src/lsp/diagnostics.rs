@@ -11,6 +11,16 @@ use crate::diagnostic::{Diagnostic as VDiag, Severity};
 /// The diagnostics of a document named `name` (its extension chooses the
 /// reader: `.vigil`, or a Sigma `.yml`).
 pub fn of(name: &str, text: &str) -> Vec<Diagnostic> {
+    // Editors send every YAML file; only Sigma rules (and correlations) are
+    // Vigil's business.
+    let yaml = !name.ends_with(".vigil");
+    if yaml
+        && !text
+            .lines()
+            .any(|l| l.starts_with("detection:") || l.starts_with("correlation:"))
+    {
+        return Vec::new();
+    }
     let loaded = crate::load::load_text(Path::new(name), text.to_string());
     loaded
         .diagnostics

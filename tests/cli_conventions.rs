@@ -1,0 +1,78 @@
+//! Conventions of the command line: `-` reads standard input, `--color`,
+//! `NO_COLOR`, `-q/--quiet`, `--strict`.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const TYPO: &str = "title: \"t\"\nlogsource: {product: \"auth0\"}\nsearch tpye == \"f\"\n";
+
+fn vigil(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("output")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn dash_reads_a_detection_from_standard_input() {
+    let o = vigil(&["check", "-"], TYPO, &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("<stdin>.vigil:3:8"), "{}", stderr(&o));
+    assert_eq!(
+        vigil(&["check", "--strict", "-"], TYPO, &[]).status.code(),
+        Some(1)
+    );
+    let o = vigil(
+        &["compile", "-", "-t", "splunk"],
+        "title: \"t\"\nsearch type == \"f\"\n",
+        &[],
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("data.type=f"));
+    let sigma = "title: x\nlogsource: {product: windows}\ndetection:\n  sel: {EventID: 1}\n  condition: sel\n";
+    let o = vigil(&["convert", "-"], sigma, &[]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("search EventID == 1"),
+        "{o:?}"
+    );
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let esc = |o: &Output| stderr(o).contains('\u{1b}');
+    assert!(esc(&vigil(&["--color", "always", "check", "-"], TYPO, &[])));
+    assert!(!esc(&vigil(&["--color", "never", "check", "-"], TYPO, &[])));
+    // Not a terminal, and NO_COLOR set: no colour either way under auto.
+    assert!(!esc(&vigil(&["check", "-"], TYPO, &[("NO_COLOR", "1")])));
+    assert!(esc(&vigil(
+        &["check", "-", "--color=always"],
+        TYPO,
+        &[("NO_COLOR", "1")]
+    )));
+}
+
+#[test]
+fn quiet_prints_errors_only() {
+    let o = vigil(&["-q", "check", "-"], TYPO, &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+    let o = vigil(&["check", "--quiet", "--strict", "-"], TYPO, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("tpye") && !stderr(&o).contains("checked 1 file"));
+}
