@@ -76,3 +76,33 @@ fn quiet_prints_errors_only() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("tpye") && !stderr(&o).contains("checked 1 file"));
 }
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = vigil(&["completions", shell], "", &[]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&o.stdout);
+        assert!(script.contains("fmt") && script.contains("lsp"), "{shell}");
+    }
+    assert_eq!(
+        vigil(&["completions", "tcsh"], "", &[]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn test_k_reports_only_the_named_cases() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let file = format!("{root}/detections/risk_for_mfa_push_fatigue.vigil");
+    let o = vigil(&["test", &file, "-k", "another tenant"], "", &[]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("1 cases: 1 passed"), "{text}");
+    assert!(
+        text.contains("pushes in another tenant are not counted"),
+        "{text}"
+    );
+    let o = vigil(&["test", &file, "-k", "no such case"], "", &[]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -96,6 +96,12 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Print a shell completion script (`vigil completions bash > ...`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Arguments of `fmt`.
@@ -256,6 +262,9 @@ pub struct TestArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: TestFormat,
+    /// Report only the cases whose name contains this text.
+    #[arg(short = 'k', long = "case", value_name = "NAME")]
+    pub case: Option<String>,
 }
 
 /// Layouts of `gen-events`.
@@ -299,6 +308,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::GenEvents(args) => gen_events(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "vigil",
+                &mut out,
+            );
+            report::out(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
         Command::Lsp => match crate::lsp::serve() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
