@@ -106,3 +106,15 @@ fn test_k_reports_only_the_named_cases() {
     let o = vigil(&["test", &file, "-k", "no such case"], "", &[]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_folder_without_detections_is_reported() {
+    let dir = std::env::temp_dir().join(format!("vigil-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let d = dir.to_str().expect("utf-8");
+    for args in [vec!["compile", d, "-t", "splunk"], vec!["check", d]] {
+        let o = vigil(&args, "", &[]);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains("no detection files"), "{}", stderr(&o));
+    }
+}

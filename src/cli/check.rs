@@ -17,6 +17,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if files.is_empty() {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        fail(&format!(
+            "no detection files (.vigil, Sigma .yml/.yaml) under {}",
+            paths.join(", ")
+        ));
+        return ExitCode::from(1);
+    }
     let profile = match args
         .target
         .map(|t| Profile::load(t.default_profile()))

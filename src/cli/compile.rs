@@ -72,6 +72,14 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if files.is_empty() {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        fail(&format!(
+            "no detection files (.vigil, Sigma .yml/.yaml) under {}",
+            paths.join(", ")
+        ));
+        return ExitCode::from(1);
+    }
     let opts = Options {
         filter_only: args.filter_only,
         comments: !args.no_comments,
