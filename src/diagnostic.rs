@@ -36,6 +36,10 @@ pub mod codes {
     pub const PARAM: &str = "vigil::param";
     /// A construct is used where it has no meaning (e.g. a function in `search`).
     pub const SEMANTIC: &str = "vigil::semantic";
+    /// A field no event of the log source has, or a name that looks like
+    /// something else (a parameter without braces, a string in single
+    /// quotes).
+    pub const SCHEMA: &str = "vigil::schema";
     /// An unknown pipeline stage, function or option.
     pub const UNKNOWN: &str = "vigil::unknown";
     /// A target cannot express a construct.
@@ -143,6 +147,14 @@ impl Diagnostic {
     pub fn in_file(mut self, file: &Arc<SourceFile>) -> Self {
         if self.file.is_none() {
             self.file = Some(file.clone());
+        }
+        self
+    }
+
+    /// Under `--strict`, warnings count as errors (notes stay notes).
+    pub fn strict(mut self, strict: bool) -> Self {
+        if strict && self.severity == Severity::Warning {
+            self.severity = Severity::Error;
         }
         self
     }

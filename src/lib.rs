@@ -3,12 +3,15 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod fmt;
 pub mod ir;
 pub mod limits;
 pub mod load;
 pub mod lower;
+pub mod lsp;
 pub mod package;
 pub mod profile;
+pub mod schema;
 pub mod sigma;
 pub mod source;
 pub mod spl;

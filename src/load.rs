@@ -40,12 +40,19 @@ pub fn is_test_file(p: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".tests.yaml") || n.ends_with(".tests.yml"))
 }
 
+/// True for the path `-`: standard input.
+pub fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
 /// Expands paths: a directory means every detection file below it, in sorted
 /// order so output is deterministic.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if is_stdin(p) {
+            out.push(p.clone());
+        } else if p.is_dir() {
             walk(p, &mut out).map_err(|e| io_error(p, &e))?;
         } else if p.exists() {
             out.push(p.clone());
@@ -115,6 +122,28 @@ pub fn load_file(path: &Path) -> Loaded {
 /// Reads a file and hands its text to `lower` (read errors are reported
 /// here).
 fn load_file_with(path: &Path, lower: impl FnOnce(&Path, String) -> Loaded) -> Loaded {
+    if is_stdin(path) {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            let file = SourceFile::new("<stdin>", "");
+            return Loaded {
+                diagnostics: vec![io_error(path, &e)],
+                file,
+                detections: Vec::new(),
+            };
+        }
+        // No extension to choose the reader: a Sigma rule has a top-level
+        // `detection:` or `correlation:` block.
+        let sigma = text
+            .lines()
+            .any(|l| l.starts_with("detection:") || l.starts_with("correlation:"));
+        let name = if sigma {
+            "<stdin>.yml"
+        } else {
+            "<stdin>.vigil"
+        };
+        return lower(Path::new(name), text);
+    }
     let name = path.display().to_string();
     let text = match crate::limits::read_text(path) {
         Ok(t) => t,
@@ -193,10 +222,11 @@ pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
     let mut sigma = Vec::new();
     let mut slots = Vec::new();
     for p in paths {
-        let is_vigil = p.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
         let mut parsed = None;
         let read = load_file_with(p, |path, text| {
-            if is_vigil || crate::spl::is_spl_input(path) {
+            if path.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT)
+                || crate::spl::is_spl_input(path)
+            {
                 return load_text(path, text);
             }
             let file = SourceFile::new(path.display().to_string(), text);

@@ -341,7 +341,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         stem: "insecure_grants_enabled_for_applications",
-        edits: &[("\n   and details.response.statusCode == 200", "")],
+        edits: &[(" and details.response.statusCode == 200", "")],
     },
     Mutation {
         stem: "liquidjs_xss_vulnerability",
@@ -397,7 +397,7 @@ const MUTATIONS: &[Mutation] = &[
                 "details.requiresVerification == false",
             ),
             (
-                "\n    and (match(event_types, \"ss\") or match(event_types, \"s\"))",
+                " and (match(event_types, \"ss\") or match(event_types, \"s\"))",
                 "",
             ),
         ],
@@ -413,6 +413,11 @@ const MUTATIONS: &[Mutation] = &[
             (
                 "by client_id, client_name, organization_id",
                 "by client_id, client_name",
+            ),
+            // Reading the column `stats` no longer keeps is an error now.
+            (
+                "client_name, organization_id, organization_names",
+                "client_name, organization_names",
             ),
         ],
     },
@@ -431,6 +436,8 @@ const MUTATIONS: &[Mutation] = &[
                 "by organization_id, organization_name,",
                 "by organization_name,",
             ),
+            // Sorting on the column `stats` no longer keeps is an error now.
+            ("| sort organization_id,", "| sort organization_name,"),
         ],
     },
     Mutation {
@@ -501,7 +508,7 @@ const MUTATIONS: &[Mutation] = &[
     Mutation {
         stem: "mfa_downgrade_disable_mfa_policies",
         edits: &[(
-            "| where not match(mfa_mode, r\"^(all-applications|confidence-score)$\")\n",
+            "| where not match(mfa_mode, \"^(all-applications|confidence-score)$\")\n",
             "",
         )],
     },

@@ -101,7 +101,7 @@ search a == 1
 | mvexpand g
 | fillnull value="n/a" sx, g
 | fillnull
-| bin timestamp span=2mon
+| bin dd span=2mon
 | head 5
 | dedup g
 | transpose 3

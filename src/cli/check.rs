@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use super::CheckArgs;
-use super::report::{emit, fail, out};
+use super::report::{emit, fail, out, summary};
 use crate::load::{expand_paths, load_files};
 use crate::profile::Profile;
 use crate::targets::Options;
@@ -18,6 +18,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if files.is_empty() {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        fail(&format!(
+            "no detection files (.vigil, Sigma .yml/.yaml) under {}",
+            paths.join(", ")
+        ));
+        return ExitCode::from(1);
+    }
     let profile = match args
         .target
         .map(|t| Profile::load(t.default_profile()))
@@ -44,6 +52,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    let all: Vec<_> = all.into_iter().map(|d| d.strict(args.strict)).collect();
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.len() - errors;
     if args.json {
@@ -53,15 +62,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         emit(&all);
     }
-    eprintln!(
+    summary(&format!(
         "checked {} file(s), {detections} detection(s): {errors} error(s), {warnings} warning(s)",
         files.len()
-    );
-    let strict_fail = args.strict
-        && all
-            .iter()
-            .any(|d| d.severity == crate::diagnostic::Severity::Warning);
-    if errors > 0 || strict_fail {
+    ));
+    if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

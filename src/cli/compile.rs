@@ -71,6 +71,14 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if files.is_empty() {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        fail(&format!(
+            "no detection files (.vigil, Sigma .yml/.yaml) under {}",
+            paths.join(", ")
+        ));
+        return ExitCode::from(1);
+    }
     let opts = Options {
         filter_only: args.filter_only,
         comments: !args.no_comments,
@@ -143,6 +151,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             }
         }
     };
+    let diags: Vec<Diagnostic> = diags.into_iter().map(|d| d.strict(args.strict)).collect();
     emit(&diags);
     let failed = diags.iter().any(|d| d.is_error());
     if let Some(out) = &args.output {

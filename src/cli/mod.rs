@@ -7,6 +7,7 @@ mod compile;
 mod convert;
 mod debug;
 mod diff;
+mod fmt;
 mod report;
 mod run;
 mod spl;
@@ -36,6 +37,24 @@ pub struct Cli {
     /// (`splunk`: the search in their `splunk:` or `search:` field).
     #[arg(long, global = true, value_enum)]
     pub from: Option<spl::From>,
+    /// Colour in diagnostics: auto (a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: ColorChoice,
+    /// Print errors only (no warnings, notes or summaries).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless `NO_COLOR` is set (https://no-color.org).
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// Output formats of `compile`.
@@ -93,6 +112,16 @@ pub enum Command {
     Build(BuildArgs),
     /// Show what changed between two builds (folders or git revisions).
     Diff(DiffArgs),
+    /// Lay out `.vigil` files in the canonical style (in place).
+    Fmt(FmtArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
+    /// Print a shell completion script (`vigil completions bash > ...`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Arguments of `build`.
@@ -134,6 +163,17 @@ pub struct DiffArgs {
     /// Exit 1 when the builds differ.
     #[arg(long)]
     pub exit_code: bool,
+}
+
+/// Arguments of `fmt`.
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// `.vigil` files or directories (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1
+    /// if there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Representations `debug` can print.
@@ -183,6 +223,9 @@ pub struct CompileArgs {
     /// (same file names, e.g. splunk/savedsearches.conf.j2).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Treat warnings as errors (exit 1, no output file): for CI.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Languages `convert` writes.
@@ -222,7 +265,7 @@ pub struct CheckArgs {
     /// Print diagnostics as JSON lines.
     #[arg(long)]
     pub json: bool,
-    /// Exit 1 on warnings too (notes do not count), for CI.
+    /// Treat warnings as errors (exit 1): for CI.
     #[arg(long)]
     pub strict: bool,
 }
@@ -294,6 +337,9 @@ pub struct TestArgs {
     /// outside the detection repository.
     #[arg(long)]
     pub allow_outside: bool,
+    /// Report only the cases whose name contains this text.
+    #[arg(short = 'k', long = "case", value_name = "NAME")]
+    pub case: Option<String>,
 }
 
 /// Layouts of `gen-events`.
@@ -329,6 +375,7 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Err(code) = spl::configure(&cli.macros, cli.from) {
         return code;
     }
+    report::configure(cli.color, cli.quiet);
     match cli.command {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),
@@ -340,6 +387,25 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::GenEvents(args) => gen_events(&args),
         Command::Build(args) => build::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "vigil",
+                &mut out,
+            );
+            report::out(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Lsp => match crate::lsp::serve() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                report::fail(&format!("lsp: {e}"));
+                ExitCode::from(1)
+            }
+        },
         Command::Profiles => {
             for name in crate::profile::Profile::builtin_names() {
                 if let Some(p) = crate::profile::Profile::builtin(name) {

@@ -2,17 +2,46 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+use super::ColorChoice;
 
 use crate::diagnostic::{Diagnostic, render_terminal};
 use crate::limits::MAX_DIAGNOSTICS_PER_CODE;
 
-/// Prints diagnostics to stderr with their source snippets; past
-/// [`MAX_DIAGNOSTICS_PER_CODE`] of one code in one file, the rest are
-/// counted in one line (a 5,000-term rule may earn a warning per term).
+/// How diagnostics are printed: colour, and errors only (`--quiet`).
+static STYLE: OnceLock<(bool, bool)> = OnceLock::new();
+
+/// Sets the output style from `--color` and `--quiet` (once, at start).
+pub fn configure(choice: ColorChoice, quiet: bool) {
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    };
+    let _ = STYLE.set((color, quiet));
+}
+
+fn style() -> (bool, bool) {
+    *STYLE.get_or_init(|| (std::io::stderr().is_terminal(), false))
+}
+
+/// True under `--quiet`: print errors only.
+pub fn quiet() -> bool {
+    style().1
+}
+
+/// Prints diagnostics to stderr with their source snippets (errors only
+/// under `--quiet`); past [`MAX_DIAGNOSTICS_PER_CODE`] of one code in one
+/// file, the rest are counted in one line (a 5,000-term rule may earn a
+/// warning per term).
 pub fn emit(diags: &[Diagnostic]) {
-    let color = std::io::stderr().is_terminal();
+    let (color, quiet) = style();
     let mut shown: HashMap<(Option<&str>, &str), usize> = HashMap::new();
-    for d in diags {
+    for d in diags.iter().filter(|d| !quiet || d.is_error()) {
         let n = shown
             .entry((d.file.as_ref().map(|f| f.name.as_str()), d.code))
             .or_default();
@@ -34,6 +63,13 @@ pub fn emit(diags: &[Diagnostic]) {
             file.map(|f| format!(" in {}", crate::terminal::escape(f)))
                 .unwrap_or_default(),
         );
+    }
+}
+
+/// Prints a summary line to stderr, unless `--quiet`.
+pub fn summary(line: &str) {
+    if !quiet() {
+        eprintln!("{line}");
     }
 }
 

@@ -13,13 +13,25 @@ pub fn run(args: &TestArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let summary = match run_paths_with(&paths, args.allow_outside) {
+    let mut summary = match run_paths_with(&paths, args.allow_outside) {
         Ok(s) => s,
         Err(d) => {
             emit(&[d]);
             return ExitCode::from(2);
         }
     };
+    if let Some(k) = &args.case {
+        // Every case runs (they are fast); only the named ones count.
+        for f in &mut summary.files {
+            f.cases.retain(|c| c.name.contains(k.as_str()));
+        }
+        summary.files.retain(|f| !f.cases.is_empty());
+        summary.untested.clear();
+        if summary.files.is_empty() {
+            super::report::fail(&format!("no test case name contains `{k}`"));
+            return ExitCode::from(2);
+        }
+    }
     match args.format {
         TestFormat::Text => {
             let (text, diags) = report::text(&summary);

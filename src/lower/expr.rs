@@ -38,7 +38,12 @@ impl Lowerer {
                         CmpOp::Ge => BinOp::Ge,
                     },
                     lhs: Box::new(self.expr(lhs, names)),
-                    rhs: Box::new(self.expr(rhs, names)),
+                    rhs: Box::new(match &rhs.node {
+                        Expr::Field { field } => {
+                            ir::Expr::Field(self.read_compared(names, field, rhs.span))
+                        }
+                        _ => self.expr(rhs, names),
+                    }),
                 }
             }
             Expr::Arith { op, lhs, rhs } => ir::Expr::Binary {
@@ -116,7 +121,7 @@ impl Lowerer {
                 }
             }
             Expr::Call { name, args } => self.call(name, args, names, e),
-            Expr::Field { field } => ir::Expr::Field(names.resolve(field)),
+            Expr::Field { field } => ir::Expr::Field(self.read(names, field, e.span)),
             Expr::Param { name } => {
                 self.check_param(name, e.span);
                 ir::Expr::Lit(Value::Param(name.clone()))
@@ -200,12 +205,14 @@ impl Lowerer {
     ) -> ir::Expr {
         let Some(func) = Func::from_name(&name.node) else {
             let lower = name.node.to_ascii_lowercase();
+            let near = crate::schema::closest(&lower, Func::ALL.iter().map(|f| f.name()));
             let help = match lower.as_str() {
                 "true" | "false" => format!("write the literal `{lower}` without parentheses"),
                 "null" => "write the literal `null` without parentheses".to_string(),
                 _ if Func::from_name(&lower).is_some() => {
                     format!("function names are lower case: `{lower}`")
                 }
+                _ if near.is_some() => format!("did you mean `{}`?", near.unwrap_or_default()),
                 _ => format!(
                     "known functions: {}",
                     Func::ALL

@@ -208,7 +208,7 @@ impl Lowerer {
             return pred(
                 field,
                 Test::FieldEq {
-                    other: names.resolve(other),
+                    other: self.read_compared(names, other, rhs.span),
                 },
                 whole,
             );
@@ -245,7 +245,7 @@ impl Lowerer {
 
     fn filter_field(&mut self, e: &Node<Expr>, names: &Names) -> Option<ir::FieldRef> {
         match &e.node {
-            Expr::Field { field } => Some(names.resolve(field)),
+            Expr::Field { field } => Some(self.read(names, field, e.span)),
             _ => {
                 self.error_help(
                     codes::SEMANTIC,

@@ -6,6 +6,7 @@
 //! (eval semantics). Collects every diagnostic instead of stopping at the
 //! first, so `vigil check` reports them all.
 
+mod checks;
 mod expr;
 mod filter;
 pub(crate) mod meta;
@@ -49,6 +50,7 @@ pub fn lower_file(file: &ast::File, src: Arc<SourceFile>) -> (Option<Detection>,
         .map_or(file.query.span, |s| s.span);
     let mut names = Names::default();
     let pipeline = cx.stages(&file.query.node.stages, &mut names);
+    cx.check_reads(checks::schema_for(&meta));
     if file.query.node.search.is_none() && file.query.node.stages.is_empty() {
         cx.diags.push(
             Diagnostic::error(codes::SEMANTIC, "the detection has no query")
@@ -82,6 +84,8 @@ pub fn lower_file(file: &ast::File, src: Arc<SourceFile>) -> (Option<Detection>,
 pub(crate) struct Lowerer {
     pub(crate) diags: Vec<Diagnostic>,
     pub(crate) params: BTreeMap<String, ParamType>,
+    /// The names read so far, for [`Lowerer::check_reads`].
+    pub(crate) reads: Vec<checks::Read>,
 }
 
 impl Lowerer {
@@ -89,6 +93,7 @@ impl Lowerer {
         Lowerer {
             diags: Vec::new(),
             params: BTreeMap::new(),
+            reads: Vec::new(),
         }
     }
 

@@ -47,6 +47,7 @@ impl Lowerer {
             .iter()
             .filter_map(|s| {
                 let kind = self.stage(&s.node.kind, s.span, names)?;
+                names.after_stage(&kind, s.span);
                 Some(ir::Stage {
                     kind,
                     comments: s.node.comments.clone(),
@@ -126,7 +127,7 @@ impl Lowerer {
             A::Rename { pairs } => {
                 let mut items = Vec::new();
                 for p in &pairs.items {
-                    let from = names.resolve(&p.node.from.node);
+                    let from = self.read(names, &p.node.from.node, p.node.from.span);
                     let to = Alias {
                         name: names.define_field(&p.node.to.name.node),
                         upper: p.node.to.upper,
@@ -160,7 +161,7 @@ impl Lowerer {
                         .items
                         .iter()
                         .map(|k| SortKey {
-                            field: names.resolve(&k.node.field.node),
+                            field: self.read(names, &k.node.field.node, k.node.field.span),
                             descending: k.node.descending,
                             explicit_ascending: k.node.explicit_ascending,
                         })
@@ -203,7 +204,7 @@ impl Lowerer {
                     return None;
                 }
                 StageKind::Bin {
-                    field: names.resolve(&field.node),
+                    field: self.read(names, &field.node, field.span),
                     span: bin_span,
                 }
             }
@@ -212,7 +213,9 @@ impl Lowerer {
                 let mut max_match = None;
                 for o in options {
                     match (o.node.name.node.as_str(), &o.node.value.node) {
-                        ("field", OptionValue::Field(f)) => field = Some(names.resolve(f)),
+                        ("field", OptionValue::Field(f)) => {
+                            field = Some(self.read(names, f, o.node.value.span))
+                        }
                         ("max_match", OptionValue::Number(n)) => max_match = n.parse().ok(),
                         ("field" | "max_match", _) => self.error(
                             o.node.value.span,
@@ -284,7 +287,7 @@ impl Lowerer {
                 }
             }
             A::MvExpand { field } => StageKind::MvExpand {
-                field: names.resolve(&field.node),
+                field: self.read(names, &field.node, field.span),
             },
             A::Lookup {
                 table,
@@ -308,7 +311,7 @@ impl Lowerer {
                         .map(|f| LookupField {
                             column: lookup_column(&f.node.field.node),
                             alias: f.node.alias.as_ref().map(|a| Alias {
-                                name: names.resolve(&a.name.node),
+                                name: self.read(names, &a.name.node, a.name.span),
                                 upper: a.upper,
                             }),
                         })
@@ -412,8 +415,13 @@ impl Lowerer {
                 }
                 StageKind::FillNull {
                     value,
+                    // Written, not read: `fillnull` makes the columns it
+                    // names (Names::after_stage).
                     fields: match fields {
-                        Some(l) => self.fields(l, names),
+                        Some(l) => List {
+                            items: l.items.iter().map(|f| names.resolve(&f.node)).collect(),
+                            seps: seps_of(l),
+                        },
                         None => List::commas(Vec::new()),
                     },
                 }
@@ -430,7 +438,7 @@ impl Lowerer {
                     name.span,
                     format!("unknown stage `{}`", name.node),
                     "not a Vigil stage",
-                    format!("stages: {}", STAGES.join(", ")),
+                    stage_help(&name.node),
                 );
                 return None;
             }
@@ -439,7 +447,11 @@ impl Lowerer {
 
     fn fields(&mut self, l: &ast::SepList<ast::Field>, names: &Names) -> List<FieldRef> {
         List {
-            items: l.items.iter().map(|f| names.resolve(&f.node)).collect(),
+            items: l
+                .items
+                .iter()
+                .map(|f| self.read(names, &f.node, f.span))
+                .collect(),
             seps: seps_of(l),
         }
     }
@@ -454,7 +466,7 @@ impl Lowerer {
             return None;
         };
         let arg = a.node.arg.as_ref().map(|e| match &e.node {
-            ast::Expr::Field { field } => AggArg::Field(names.resolve(field)),
+            ast::Expr::Field { field } => AggArg::Field(self.read(names, field, e.span)),
             _ => AggArg::Expr(self.expr(e, names)),
         });
         if arg.is_none() && func != AggFunc::Count {
@@ -510,5 +522,17 @@ fn lookup_column(f: &ast::Field) -> FieldRef {
         path: to_path(f),
         kind: FieldKind::Lookup,
         quoted: f.quoted,
+    }
+}
+
+/// What to write instead of an unknown stage name.
+fn stage_help(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if STAGES.contains(&lower.as_str()) {
+        return format!("stages are lower case: `{lower}`");
+    }
+    match crate::schema::closest(&lower, STAGES.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("stages: {}", STAGES.join(", ")),
     }
 }

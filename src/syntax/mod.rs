@@ -5,4 +5,4 @@ pub mod depth;
 pub mod parse;
 pub mod strings;
 
-pub use parse::{parse_expr, parse_file};
+pub use parse::{comments, parse_expr, parse_file};

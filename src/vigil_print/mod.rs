@@ -34,16 +34,31 @@ pub struct Printed {
 
 /// Prints a detection as Vigil source. Errors say what has no Vigil form.
 pub fn print(det: &Detection) -> Result<Printed, Vec<Diagnostic>> {
+    print_parts(det, true, true)
+}
+
+/// Prints only the query, with the stages' comments, and without the
+/// `search` line unless `search` is set: what `vigil fmt` lays out, keeping
+/// the author's header (and a commented `search` line) as written.
+pub fn print_query(det: &Detection, search: bool) -> Result<Printed, Vec<Diagnostic>> {
+    print_parts(det, false, search)
+}
+
+fn print_parts(det: &Detection, header: bool, search: bool) -> Result<Printed, Vec<Diagnostic>> {
     let mut p = Printer {
         det,
         diags: Vec::new(),
     };
     let mut out = String::new();
-    p.header(&mut out);
-    out.push('\n');
-    if !det.filter.is_true() {
-        out.push_str(&p.search_head());
+    if header {
+        p.header(&mut out);
         out.push('\n');
+    }
+    if !det.filter.is_true() {
+        if search {
+            out.push_str(&p.search_head());
+            out.push('\n');
+        }
     } else if det.pipeline.is_empty() {
         p.error(det.filter_span, "the detection has no filter and no stages");
     }
