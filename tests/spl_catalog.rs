@@ -96,7 +96,11 @@ fn imported_searches_pass_the_ports_test_cases() {
             continue;
         }
         let det = load(&path);
-        let result = vigil::testing::run_file_in(&tests, &vigil::testing::Confine::repository_of(&tests), Some(&det));
+        let result = vigil::testing::run_file_in(
+            &tests,
+            &vigil::testing::Confine::repository_of(&tests),
+            Some(&det),
+        );
         assert!(
             result.errors.is_empty(),
             "{port}: {:?}",

@@ -99,9 +99,16 @@ fn write_dist(dir: &Path, b: &Build) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// The one function that writes a file of a build, so that how output files
-/// are written (temporary file and rename, overwrite rules) is decided in
-/// one place.
+/// The one function that writes a file of a build. The output folder was
+/// just created empty, so every file is new: `create_new` (O_EXCL) refuses
+/// anything planted there meanwhile, a symbolic link included, instead of
+/// writing through it.
 fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::FmtArgs;
-use super::compile::write_atomically;
 use super::report::{emit, fail, out, summary};
+use super::write::write_file;
 use crate::fmt::{format, is_formattable};
 use crate::load::walk_files;
 
@@ -51,7 +51,9 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             Ok(formatted) => {
                 if args.check {
                     out(&format!("{}\n", f.display()));
-                } else if let Err(e) = write_atomically(f, &formatted) {
+                } else if let Err(e) = write_file(f, &formatted, true) {
+                    // `fmt` rewrites the files it was given: replacing them
+                    // is the command's job, so no `--force`.
                     fail(&format!("{}: {e}", f.display()));
                     errors = true;
                     continue;

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::manifest::{Manifest, TargetSpec};
 use super::report::{Entry, EnvReport, Report, Status, TargetReport};
-use super::{Files, Item, Templates, kibana, splunk, splunk_app};
+use super::{Files, Item, Templates, kibana, sentinel, splunk, splunk_app};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::Detection;
 use crate::load::{expand_paths, load_files};
@@ -285,8 +285,7 @@ fn settings(item: &Item) -> BTreeMap<String, String> {
 /// Writes the target's package files (paths relative to its folder).
 ///
 /// The one place a target's package format is chosen. A new target adds its
-/// arm here: e.g. Sentinel, `Target::Sentinel => sentinel_files(...)`,
-/// writing `rules/<id>.json` analytics rules and `azuredeploy.json`.
+/// arm here.
 fn package(
     manifest: &Manifest,
     env_name: &str,
@@ -310,6 +309,28 @@ fn package(
             Ok(vec![("rules.ndjson".into(), text.into_bytes())])
         }
         Target::Sigma => one_file_per_item(items, "yml"),
+        // Sentinel: the analytics rules in the Azure-Sentinel repository's
+        // YAML (one file per rule) and one ARM template that deploys them all.
+        Target::Sentinel => {
+            let mut out = Vec::new();
+            for item in items {
+                let (text, warnings) = sentinel::render(
+                    templates,
+                    std::slice::from_ref(item),
+                    spec.target,
+                    profile,
+                    false,
+                )?;
+                t.warnings.extend(warnings.iter().map(Diagnostic::one_line));
+                out.push((
+                    format!("rules/{}.yaml", file_stem(&item.id)),
+                    text.into_bytes(),
+                ));
+            }
+            let (arm, _) = sentinel::render(templates, items, spec.target, profile, true)?;
+            out.push(("azuredeploy.json".into(), arm.into_bytes()));
+            Ok(out)
+        }
         // Auth0 log search has no import format: the queries, one JSON
         // object per detection, for scripts that call the logs API.
         Target::Auth0 => {

@@ -385,6 +385,13 @@ impl Printer<'_> {
                 };
                 (format!("{f}({}, {range})", s(1)), bool_)
             }
+            // SPL's strftime formats (`%Y-%m-%dT%H:%M:%S`) are not Kusto's
+            // format_datetime patterns (`yyyy-MM-ddTHH:mm:ss`), and a wrong
+            // translation would change what groups and compares equal.
+            Func::Strftime => self.refuse(
+                span,
+                "`strftime` (Kusto's `format_datetime` takes other format patterns)",
+            ),
             Func::MvFind | Func::MvFilter => self.refuse(
                 span,
                 &format!(
