@@ -7,6 +7,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod package;
+pub mod par;
 pub mod profile;
 pub mod sigma;
 pub mod source;

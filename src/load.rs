@@ -150,11 +150,9 @@ fn loaded(l: crate::sigma::Linked) -> Loaded {
 /// apply to the rules of every file, and correlations may refer to rules of
 /// other files by id.
 pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
-    let mut out: Vec<Option<Loaded>> = Vec::with_capacity(paths.len());
-    // Sigma files wait for linking; `slots` are their places in `out`.
-    let mut sigma = Vec::new();
-    let mut slots = Vec::new();
-    for p in paths {
+    // Reading and parsing is per file, so it runs in parallel; linking
+    // works across files and runs after, in file order.
+    let read = crate::par::map(paths, |p| {
         let is_vigil = p.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT);
         let mut parsed = None;
         let read = load_file_with(p, |path, text| {
@@ -169,6 +167,13 @@ pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
                 diagnostics: Vec::new(),
             }
         });
+        (read, parsed)
+    });
+    let mut out: Vec<Option<Loaded>> = Vec::with_capacity(paths.len());
+    // Sigma files wait for linking; `slots` are their places in `out`.
+    let mut sigma = Vec::new();
+    let mut slots = Vec::new();
+    for (read, parsed) in read {
         match parsed {
             Some(parsed) => {
                 slots.push(out.len());

@@ -86,28 +86,44 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let mut entries: Vec<Entry> = Vec::new();
     let mut items: Vec<crate::package::Item> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
+    // Loading and parameters first (in order), then every detection
+    // compiled in parallel, then the results gathered in order: the
+    // diagnostics come out as a sequential run would give them.
+    let mut steps: Vec<Step> = Vec::new();
     for loaded in load_files(&files) {
-        diags.extend(loaded.diagnostics);
+        steps.push(Step::Diagnostics(loaded.diagnostics));
         for mut det in loaded.detections {
             used.extend(det.params.iter().map(|p| p.name.clone()));
             let param_diags = crate::ir::params::substitute(&mut det, &params);
             let failed = param_diags.iter().any(|d| d.is_error());
-            diags.extend(param_diags);
-            if failed {
-                continue;
+            steps.push(Step::Diagnostics(param_diags));
+            if !failed {
+                steps.push(Step::Compile(det));
             }
-            match args.target.backend().compile(&det, &profile, &opts) {
-                Ok(c) => {
+        }
+    }
+    let backend = args.target.backend();
+    let compiled = crate::par::map(&steps, |step| match step {
+        Step::Compile(det) => Some(backend.compile(det, &profile, &opts)),
+        Step::Diagnostics(_) => None,
+    });
+    let packaging = matches!(args.format, Format::Savedsearches | Format::KibanaNdjson);
+    for (step, result) in steps.into_iter().zip(compiled) {
+        match (step, result) {
+            (Step::Diagnostics(d), _) => diags.extend(d),
+            (Step::Compile(det), Some(Ok(c))) => {
+                if packaging {
                     items.push(crate::package::Item::new(
                         &det,
                         c.query.clone(),
                         &profile,
                         &params,
                     ));
-                    entries.push(entry(&det, args, c, &mut diags));
                 }
-                Err(errs) => diags.extend(errs),
+                entries.push(entry(&det, args, c, &mut diags));
             }
+            (Step::Compile(_), Some(Err(errs))) => diags.extend(errs),
+            (Step::Compile(_), None) => {}
         }
     }
     for name in params.keys().filter(|k| !used.contains(*k)) {
@@ -158,6 +174,14 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// One step of a compile run, in output order.
+enum Step {
+    /// Diagnostics of loading a file or of a detection's parameters.
+    Diagnostics(Vec<Diagnostic>),
+    /// A detection to compile.
+    Compile(Detection),
 }
 
 fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagnostic>) -> Entry {
