@@ -60,6 +60,13 @@ fn sigmahq_compiles_the_same_in_parallel() {
         return;
     }
     let dir = dir.to_str().unwrap();
-    same_in_parallel(&["compile", dir, "--target", "splunk", "--profile", "splunk-plain"]);
+    same_in_parallel(&[
+        "compile",
+        dir,
+        "--target",
+        "splunk",
+        "--profile",
+        "splunk-plain",
+    ]);
     same_in_parallel(&["compile", dir, "--target", "esql", "--format", "json"]);
 }
