@@ -9,7 +9,7 @@ use super::{RunArgs, RunFormat};
 use crate::diagnostic::Diagnostic;
 use crate::eval::input::{EventReader, Sink};
 use crate::eval::output::{Pairs, render_table, write_ndjson};
-use crate::eval::{Plan, multi};
+use crate::eval::{Plan, Row, multi};
 use crate::ir::Detection;
 
 /// Runs the detections (`plans[i]` compiled from `detections[i]`) over the
@@ -34,11 +34,37 @@ pub fn run(plans: &[Plan], detections: &[Detection], args: &RunArgs) -> (bool, V
             (id, title.into())
         })
         .collect();
+    // Each detection's leading columns as JSON text (serde_json quotes
+    // them), for rows printed from the event's own text.
+    let heads: Vec<String> = names
+        .iter()
+        .map(|(id, title)| {
+            let (id, title) = (serde_json::Value::from(id.as_str()), title.to_string());
+            format!("{{\"_detection\":{id},\"_title\":{title}")
+        })
+        .collect();
     let mut tables: Vec<Vec<Pairs>> = vec![Vec::new(); plans.len()];
     let mut rows = 0u64;
     let mut write_failed = false;
     multi::run(plans, &mut reader, |i, row| {
         rows += 1;
+        if let (RunFormat::Ndjson, Some(body)) = (args.format, raw_members(&row)) {
+            // A matching event, printed as it was read after the columns
+            // naming its detection: no parse, no re-encoding.
+            let sep: &[u8] = if body.trim_start().starts_with('}') {
+                b""
+            } else {
+                b","
+            };
+            let written = [heads[i].as_bytes(), sep, body.as_bytes(), b"\n"]
+                .iter()
+                .try_for_each(|part| out.write_all(part));
+            if let Err(e) = written {
+                write_failed = e.kind() != ErrorKind::BrokenPipe;
+                return false;
+            }
+            return true;
+        }
         let (id, title) = &names[i];
         let mut pairs = row.to_pairs();
         pairs.splice(
@@ -80,4 +106,10 @@ pub fn run(plans: &[Plan], detections: &[Detection], args: &RunArgs) -> (bool, V
     }
     let diags = sink.borrow().clone();
     (!write_failed, diags)
+}
+
+/// The event's text after its opening brace, when the row is the event
+/// unchanged and printable as read (see `Row::raw_text`).
+fn raw_members(row: &Row) -> Option<&str> {
+    row.raw_text()?.strip_prefix('{')
 }
