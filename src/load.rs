@@ -69,12 +69,22 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Calls `f` with every file under `dir`, recursively, in sorted order (so
 /// that output is deterministic whatever the file system's order).
 pub fn walk_files(dir: &Path, f: &mut impl FnMut(PathBuf)) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    // The directory entry's type comes with the listing; only a symbolic
+    // link costs a `stat` to see what it points to.
+    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)?
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let p = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => p.is_dir(),
+            };
+            Some((p, is_dir))
+        })
         .collect();
     entries.sort();
-    for p in entries {
-        if p.is_dir() {
+    for (p, is_dir) in entries {
+        if is_dir {
             walk_files(&p, f)?;
         } else {
             f(p);

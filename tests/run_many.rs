@@ -181,6 +181,33 @@ fn rows_name_their_detection_and_the_summary_counts_all() {
         *seen.entry((id, title)).or_insert(0) += 1;
     }
     assert_eq!(seen.len(), 2, "rows of both detections: {seen:?}");
+    // Without its two leading columns, a row is the row of the detection
+    // run alone (filter-only rows are printed from the event's text).
+    let alone = |path: &str| -> Vec<Value> {
+        let out = Command::new(env!("CARGO_BIN_EXE_vigil"))
+            .current_dir(root())
+            .args(["run", path, "--events"])
+            .arg(&events)
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON row"))
+            .collect()
+    };
+    let mut together: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON row"))
+        .collect();
+    for row in &mut together {
+        let row = row.as_object_mut().expect("an object");
+        row.remove("_detection");
+        row.remove("_title");
+    }
+    let mut expected = alone("bench/selective.vigil");
+    assert!(!expected.is_empty());
+    expected.extend(alone("bench/stats.vigil"));
+    assert_eq!(together, expected);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2 detections: 10000 events"), "{err}");
 

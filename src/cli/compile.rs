@@ -90,42 +90,43 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     // compiled in parallel, then the results gathered in order: the
     // diagnostics come out as a sequential run would give them.
     let mut steps: Vec<Step> = Vec::new();
+    let mut pending: Vec<Diagnostic> = Vec::new();
     for loaded in load_files(&files) {
-        steps.push(Step::Diagnostics(loaded.diagnostics));
+        pending.extend(loaded.diagnostics);
         for mut det in loaded.detections {
             used.extend(det.params.iter().map(|p| p.name.clone()));
             let param_diags = crate::ir::params::substitute(&mut det, &params);
             let failed = param_diags.iter().any(|d| d.is_error());
-            steps.push(Step::Diagnostics(param_diags));
+            pending.extend(param_diags);
             if !failed {
-                steps.push(Step::Compile(det));
+                steps.push(Step {
+                    before: std::mem::take(&mut pending),
+                    det,
+                });
             }
         }
     }
     let backend = args.target.backend();
-    let compiled = crate::par::map(&steps, |step| match step {
-        Step::Compile(det) => Some(backend.compile(det, &profile, &opts)),
-        Step::Diagnostics(_) => None,
-    });
+    let compiled = crate::par::map(&steps, |step| backend.compile(&step.det, &profile, &opts));
     let packaging = matches!(args.format, Format::Savedsearches | Format::KibanaNdjson);
     for (step, result) in steps.into_iter().zip(compiled) {
-        match (step, result) {
-            (Step::Diagnostics(d), _) => diags.extend(d),
-            (Step::Compile(det), Some(Ok(c))) => {
+        diags.extend(step.before);
+        match result {
+            Ok(c) => {
                 if packaging {
                     items.push(crate::package::Item::new(
-                        &det,
+                        &step.det,
                         c.query.clone(),
                         &profile,
                         &params,
                     ));
                 }
-                entries.push(entry(&det, args, c, &mut diags));
+                entries.push(entry(&step.det, args, c, &mut diags));
             }
-            (Step::Compile(_), Some(Err(errs))) => diags.extend(errs),
-            (Step::Compile(_), None) => {}
+            Err(errs) => diags.extend(errs),
         }
     }
+    diags.extend(pending);
     for name in params.keys().filter(|k| !used.contains(*k)) {
         diags.push(Diagnostic::warning(
             crate::diagnostic::codes::PARAM,
@@ -176,12 +177,11 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     }
 }
 
-/// One step of a compile run, in output order.
-enum Step {
-    /// Diagnostics of loading a file or of a detection's parameters.
-    Diagnostics(Vec<Diagnostic>),
-    /// A detection to compile.
-    Compile(Detection),
+/// A detection to compile, with the diagnostics that come before its own
+/// in the output (its file's, its parameters').
+struct Step {
+    before: Vec<Diagnostic>,
+    det: Detection,
 }
 
 fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagnostic>) -> Entry {

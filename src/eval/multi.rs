@@ -49,11 +49,7 @@ pub fn run(
         let row = Row::from_event(event.clone());
         for (i, (plan, held)) in plans.iter().zip(&mut held).enumerate() {
             match held {
-                Held::Streamed if plan.filter.matches(&row) => {
-                    if !emit(i, row.clone()) {
-                        return;
-                    }
-                }
+                Held::Streamed if plan.filter.matches(&row) && !emit(i, row.clone()) => return,
                 Held::Matched(kept) if plan.filter.matches(&row) => kept.push(event.clone()),
                 _ => {}
             }
