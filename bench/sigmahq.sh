@@ -67,7 +67,7 @@ read -r st sc sr < <(medians sigma)
 echo "             wall (median)  CPU (median)  peak memory"
 printf '%-12s %10.3f s %11.3f s %9.1f MiB  (%s queries)\n' vigil "$vt" "$vc" \
     "$(echo "$vr / 1024" | bc -l)" "$(grep -c '^# ' "$TMP/vigil.out" || true)"
-printf '%-12s %10.3f s %11.3f s %9.1f MiB  (%s queries)\n' sigma-cli "$st" "$sc" \
+printf '%-12s %10.3f s %11.3f s %9.1f MiB  (%s output lines)\n' sigma-cli "$st" "$sc" \
     "$(echo "$sr / 1024" | bc -l)" "$(grep -c . "$TMP/sigma.out" || true)"
 printf 'vigil: %.1fx faster (wall), %.1fx less CPU, %.1fx less memory\n' \
     "$(echo "$st / $vt" | bc -l)" "$(echo "$sc / $vc" | bc -l)" "$(echo "$sr / $vr" | bc -l)"
