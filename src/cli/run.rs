@@ -17,7 +17,7 @@ use crate::eval::{LookupSource, Lookups, Options, Plan, prepare};
 use crate::ir::Detection;
 use crate::load::{expand_paths, load_files};
 
-/// Runs one detection file over event files and prints its result rows.
+/// Runs detection files over event files and prints their result rows.
 pub fn run(args: &RunArgs) -> ExitCode {
     let params = match parse_params(&args.params) {
         Ok(p) => p,
