@@ -95,7 +95,7 @@ compare() {
     if [ "$label" = "one rule" ]; then
         # one detection: rows are the events themselves
         vm=$(jq -r '.log_id' "$WORK/vigil.out" | sort | tee "$WORK/vigil.matches" | wc -l)
-        rm_=$(jq -r 'select(.rule_id != null) | (.event.data.log_id // .event.log_id)' "$WORK/rsigma.out" | sort | tee "$WORK/rsigma.matches" | wc -l)
+        rm_=$(jq -r '(.event.data.log_id // .event.log_id)' "$WORK/rsigma.out" | sort | tee "$WORK/rsigma.matches" | wc -l)
     fi
     if cmp -s "$WORK/vigil.matches" "$WORK/rsigma.matches"; then same="same matches"; else same="MATCHES DIFFER"; fi
     echo "$label ($count events):"
