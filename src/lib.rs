@@ -10,6 +10,7 @@ pub mod load;
 pub mod lower;
 pub mod lsp;
 pub mod package;
+pub mod par;
 pub mod profile;
 pub mod schema;
 pub mod sigma;

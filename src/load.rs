@@ -96,12 +96,22 @@ fn walk_unseen(
     if !seen.insert((meta.dev(), meta.ino())) {
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    // The directory entry's type comes with the listing; only a symbolic
+    // link costs a `stat` to see what it points to.
+    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)?
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let p = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => p.is_dir(),
+            };
+            Some((p, is_dir))
+        })
         .collect();
     entries.sort();
-    for p in entries {
-        if p.is_dir() {
+    for (p, is_dir) in entries {
+        if is_dir {
             walk_unseen(&p, seen, f)?;
         } else {
             f(p);
@@ -217,11 +227,9 @@ fn loaded(l: crate::sigma::Linked) -> Loaded {
 /// apply to the rules of every file, and correlations may refer to rules of
 /// other files by id.
 pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
-    let mut out: Vec<Option<Loaded>> = Vec::with_capacity(paths.len());
-    // Sigma files wait for linking; `slots` are their places in `out`.
-    let mut sigma = Vec::new();
-    let mut slots = Vec::new();
-    for p in paths {
+    // Reading and parsing is per file, so it runs in parallel; linking
+    // works across files and runs after, in file order.
+    let read = crate::par::map(paths, |p| {
         let mut parsed = None;
         let read = load_file_with(p, |path, text| {
             if path.extension().and_then(|e| e.to_str()) == Some(VIGIL_EXT)
@@ -237,6 +245,13 @@ pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
                 diagnostics: Vec::new(),
             }
         });
+        (read, parsed)
+    });
+    let mut out: Vec<Option<Loaded>> = Vec::with_capacity(paths.len());
+    // Sigma files wait for linking; `slots` are their places in `out`.
+    let mut sigma = Vec::new();
+    let mut slots = Vec::new();
+    for (read, parsed) in read {
         match parsed {
             Some(parsed) => {
                 slots.push(out.len());

@@ -97,32 +97,50 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let mut entries: Vec<Entry> = Vec::new();
     let mut items: Vec<crate::package::Item> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
+    // Loading and parameters first (in order), then every detection
+    // compiled in parallel, then the results gathered in order: the
+    // diagnostics come out as a sequential run would give them.
+    let mut steps: Vec<Step> = Vec::new();
+    let mut pending: Vec<Diagnostic> = Vec::new();
     for loaded in load_files(&files) {
-        diags.extend(loaded.diagnostics);
+        pending.extend(loaded.diagnostics);
         for mut det in loaded.detections {
             used.extend(det.params.iter().map(|p| p.name.clone()));
             let mut param_diags = crate::ir::params::substitute(&mut det, &params);
             param_diags.extend(crate::lower::validate::regexes_and_ranges(&det));
             let failed = param_diags.iter().any(|d| d.is_error());
-            diags.extend(param_diags);
-            if failed {
-                continue;
+            pending.extend(param_diags);
+            if !failed {
+                steps.push(Step {
+                    before: std::mem::take(&mut pending),
+                    det,
+                });
             }
-            match args.target.backend().compile(&det, &profile, &opts) {
-                Ok(c) => {
+        }
+    }
+    let backend = args.target.backend();
+    let compiled = crate::par::map(&steps, |step| backend.compile(&step.det, &profile, &opts));
+    let packaging = matches!(args.format, Format::Savedsearches | Format::KibanaNdjson | Format::SentinelRule | Format::Arm
+    );
+    for (step, result) in steps.into_iter().zip(compiled) {
+        diags.extend(step.before);
+        match result {
+            Ok(c) => {
+                if packaging {
                     // A package built from --filter-only output says what
                     // was left out and stays disabled.
                     let notes = crate::package::Item::filter_only_notes(&c.diagnostics);
                     items.push(
-                        crate::package::Item::new(&det, c.query.clone(), &profile, &params)
+                        crate::package::Item::new(&step.det, c.query.clone(), &profile, &params)
                             .with_left_out(notes),
                     );
-                    entries.push(entry(&det, args, c, &mut diags));
                 }
-                Err(errs) => diags.extend(errs),
+                entries.push(entry(&step.det, args, c, &mut diags));
             }
+            Err(errs) => diags.extend(errs),
         }
     }
+    diags.extend(pending);
     for name in params.keys().filter(|k| !used.contains(*k)) {
         diags.push(Diagnostic::warning(
             crate::diagnostic::codes::PARAM,
@@ -174,6 +192,13 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A detection to compile, with the diagnostics that come before its own
+/// in the output (its file's, its parameters').
+struct Step {
+    before: Vec<Diagnostic>,
+    det: Detection,
 }
 
 fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagnostic>) -> Entry {

@@ -11,6 +11,7 @@ mod fmt;
 mod report;
 mod run;
 mod spl;
+mod run_many;
 mod test;
 mod write;
 
@@ -102,7 +103,8 @@ pub enum Command {
         #[arg(long)]
         organization: Option<String>,
     },
-    /// Run a detection over JSON events and print its result rows.
+    /// Run detections over JSON events (in one pass) and print their
+    /// result rows.
     Run(RunArgs),
     /// Run each detection's test cases (`<stem>.tests.yaml`).
     Test(TestArgs),
@@ -282,8 +284,10 @@ pub enum RunFormat {
 /// Arguments of `run`.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// The detection file (.vigil or Sigma .yml).
-    pub detection: PathBuf,
+    /// Detection files (.vigil or Sigma .yml) or directories of them; with
+    /// more than one detection, each row names its detection.
+    #[arg(required = true)]
+    pub detections: Vec<PathBuf>,
     /// Event files: NDJSON, a JSON array (GET /api/v2/logs), Auth0
     /// log-stream envelopes; gzip'd or not; `-` for standard input.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]

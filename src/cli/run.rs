@@ -1,7 +1,9 @@
-//! `vigil run DETECTION --events FILE...`: the detection's result rows.
+//! `vigil run DETECTION... --events FILE...`: the detections' result rows.
+//! One detection runs alone (its pipeline streams); several run together
+//! in one pass over the events (`run_many.rs`).
 
 use std::io::{BufWriter, ErrorKind, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Instant;
@@ -13,9 +15,9 @@ use crate::eval::input::{EventReader, Sink};
 use crate::eval::output::{Pairs, render_table, write_ndjson};
 use crate::eval::{LookupSource, Lookups, Options, Plan, prepare};
 use crate::ir::Detection;
-use crate::load::load_file;
+use crate::load::{expand_paths, load_files};
 
-/// Runs one detection file over event files and prints its result rows.
+/// Runs detection files over event files and prints their result rows.
 pub fn run(args: &RunArgs) -> ExitCode {
     let params = match parse_params(&args.params) {
         Ok(p) => p,
@@ -38,38 +40,60 @@ pub fn run(args: &RunArgs) -> ExitCode {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64().floor()),
     };
-    let lookups = match lookups(&args.lookups, &args.detection) {
+    let files = match expand_paths(&args.detections) {
+        Ok(f) => f,
+        Err(d) => {
+            emit(&[d]);
+            return ExitCode::from(1);
+        }
+    };
+    let lookups = match lookups(&args.lookups, &files) {
         Ok(l) => l,
         Err(e) => {
             fail(&e);
             return ExitCode::from(2);
         }
     };
-    let loaded = load_file(&args.detection);
-    let mut diags = loaded.diagnostics;
-    if diags.iter().any(Diagnostic::is_error) || loaded.detections.is_empty() {
+    let mut diags = Vec::new();
+    let mut detections = Vec::new();
+    for loaded in load_files(&files) {
+        diags.extend(loaded.diagnostics);
+        detections.extend(loaded.detections);
+    }
+    if diags.iter().any(Diagnostic::is_error) || detections.is_empty() {
         emit(&diags);
-        if loaded.detections.is_empty() && !diags.iter().any(Diagnostic::is_error) {
-            fail(&format!("{}: no detection", args.detection.display()));
+        if detections.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+            let names: Vec<String> = args
+                .detections
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            fail(&format!("{}: no detection", names.join(", ")));
         }
         return ExitCode::from(1);
     }
     let opts = Options { now, lookups };
-    let many = loaded.detections.len() > 1;
     let mut failed = false;
-    for det in &loaded.detections {
+    let mut plans = Vec::new();
+    for det in &detections {
         match prepare(det, &params, &opts) {
-            Ok(plan) => {
-                let (ok, more) = run_one(&plan, det, args, many);
-                diags.extend(more);
-                failed |= !ok;
-            }
+            Ok(plan) => plans.push(plan),
             Err(errs) => {
                 diags.extend(errs);
                 failed = true;
             }
         }
     }
+    if failed {
+        emit(&diags);
+        return ExitCode::from(1);
+    }
+    let (ok, more) = match (&plans[..], &detections[..]) {
+        ([plan], [det]) => run_one(plan, det, args),
+        _ => super::run_many::run(&plans, &detections, args),
+    };
+    diags.extend(more);
+    failed |= !ok;
     emit(&diags);
     if failed || diags.iter().any(Diagnostic::is_error) {
         ExitCode::from(1)
@@ -79,8 +103,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
 }
 
 /// `--lookup NAME=FILE` tables; tables are also looked for next to the
-/// detection and in the current directory.
-fn lookups(raw: &[String], detection: &Path) -> Result<Lookups, String> {
+/// detections and in the current directory.
+fn lookups(raw: &[String], detections: &[PathBuf]) -> Result<Lookups, String> {
     let mut l = Lookups::default();
     for item in raw {
         let Some((name, file)) = item.split_once('=') else {
@@ -89,19 +113,22 @@ fn lookups(raw: &[String], detection: &Path) -> Result<Lookups, String> {
         l.tables
             .insert(name.to_string(), LookupSource::File(PathBuf::from(file)));
     }
-    if let Some(dir) = detection.parent() {
-        l.dirs.push(if dir.as_os_str().is_empty() {
+    for dir in detections.iter().filter_map(|d| d.parent()) {
+        let dir = if dir.as_os_str().is_empty() {
             PathBuf::from(".")
         } else {
             dir.to_path_buf()
-        });
+        };
+        if !l.dirs.contains(&dir) {
+            l.dirs.push(dir);
+        }
     }
     l.dirs.push(PathBuf::from("."));
     Ok(l)
 }
 
 /// Runs one detection; returns (no read or write failed, diagnostics).
-fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, Vec<Diagnostic>) {
+fn run_one(plan: &Plan, det: &Detection, args: &RunArgs) -> (bool, Vec<Diagnostic>) {
     let sink: Sink = Rc::default();
     let started = Instant::now();
     let mut reader = EventReader::new(args.events.clone(), sink.clone(), !args.no_progress)
@@ -120,7 +147,7 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, V
         let results = plan.run(&mut reader);
         for row in results {
             rows += 1;
-            if let (false, RunFormat::Ndjson, Some(text)) = (many, args.format, row.raw_text()) {
+            if let (RunFormat::Ndjson, Some(text)) = (args.format, row.raw_text()) {
                 // A matching event, printed as it was read.
                 let written = out
                     .write_all(text.as_bytes())
@@ -131,10 +158,7 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, V
                 }
                 continue;
             }
-            let mut pairs = row.to_pairs();
-            if many {
-                pairs.insert(0, ("_detection".into(), det.display_id().into()));
-            }
+            let pairs = row.to_pairs();
             match args.format {
                 RunFormat::Table => table.push(pairs),
                 RunFormat::Ndjson => {
@@ -147,9 +171,6 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs, many: bool) -> (bool, V
         }
     }
     if args.format == RunFormat::Table {
-        if many {
-            let _ = writeln!(out, "# {} ({})", det.file.name, det.display_id());
-        }
         let _ = out.write_all(render_table(&table).as_bytes());
     }
     if let Err(e) = out.flush() {

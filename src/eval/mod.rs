@@ -17,6 +17,7 @@ mod filter;
 mod funcs;
 pub mod input;
 mod invalid;
+pub mod multi;
 pub mod output;
 pub(crate) mod pattern;
 pub mod prefilter;
@@ -98,12 +99,17 @@ impl Plan {
     /// Runs the detection over events, yielding its result rows. Events are
     /// consumed lazily; a `join` needs every event and keeps them.
     pub fn run<'a>(&'a self, events: impl Iterator<Item = Event> + 'a) -> Rows<'a> {
+        self.run_shared(events.map(Rc::new))
+    }
+
+    /// [`Plan::run`] over events that other detections share.
+    pub fn run_shared<'a>(&'a self, events: impl Iterator<Item = Rc<Event>> + 'a) -> Rows<'a> {
         let mut cx = RunCx {
             now: self.now,
             events: None,
         };
         let rows: Rows<'a> = if self.pipeline.needs_events() {
-            let all: Rc<Vec<Rc<Event>>> = Rc::new(events.map(Rc::new).collect());
+            let all: Rc<Vec<Rc<Event>>> = Rc::new(events.collect());
             cx.events = Some(all.clone());
             let filter = &self.filter;
             Box::new(
@@ -115,11 +121,17 @@ impl Plan {
             let filter = &self.filter;
             Box::new(
                 events
-                    .map(|e| Row::from_event(Rc::new(e)))
+                    .map(Row::from_event)
                     .filter(move |r| filter.matches(r)),
             )
         };
         self.pipeline.run(rows, &cx)
+    }
+
+    /// True if the pipeline runs over every event, not only those its
+    /// filter matches (a `join` searches them all).
+    pub fn needs_events(&self) -> bool {
+        self.pipeline.needs_events()
     }
 }
 

@@ -21,35 +21,63 @@ const MIN_WORD: usize = 3;
 /// implies a set; an event must contain a word of each.
 #[derive(Clone, Debug)]
 pub struct Prefilter {
+    /// The word sets (for [`Prefilter::any`]).
+    words: Vec<Vec<String>>,
     sets: Vec<Regex>,
 }
 
 impl Prefilter {
     /// The prefilter a filter implies, if a selective one.
     pub(crate) fn new(filter: &CFilter) -> Option<Prefilter> {
-        let sets: Vec<Regex> = required_word_sets(filter)
+        let words: Vec<Vec<String>> = required_word_sets(filter)
             .into_iter()
             .filter(|words| words.iter().all(|w| w.len() >= MIN_WORD))
-            .filter_map(|words| {
-                let alternation = words
-                    .iter()
-                    .map(|w| regex::escape(w))
-                    .collect::<Vec<_>>()
-                    .join("|");
-                RegexBuilder::new(&alternation)
-                    .case_insensitive(true)
-                    .unicode(false)
-                    .build()
-                    .ok()
-            })
             .collect();
-        (!sets.is_empty()).then_some(Prefilter { sets })
+        Prefilter::of_sets(words)
+    }
+
+    fn of_sets(words: Vec<Vec<String>>) -> Option<Prefilter> {
+        let sets: Option<Vec<Regex>> = words.iter().map(|w| alternation(w)).collect();
+        let sets = sets?;
+        (!sets.is_empty()).then_some(Prefilter { words, sets })
+    }
+
+    /// A prefilter for many detections at once: an event passes if it may
+    /// match any of them. Each detection's first word set is necessary for
+    /// it, so their union is necessary for any; one alternation of them all
+    /// is one scan per event however many detections there are. None if
+    /// a detection has no prefilter (every event may match it).
+    pub fn any(each: &[Option<Prefilter>]) -> Option<Prefilter> {
+        if each.is_empty() {
+            return None;
+        }
+        let mut words: Vec<String> = Vec::new();
+        for p in each {
+            words.extend(p.as_ref()?.words.first()?.iter().cloned());
+        }
+        words.sort();
+        words.dedup();
+        Prefilter::of_sets(vec![words])
     }
 
     /// False only if the raw event cannot match the filter.
     pub fn may_match(&self, raw: &[u8]) -> bool {
         raw.contains(&b'\\') || self.sets.iter().all(|re| re.is_match(raw))
     }
+}
+
+/// A case-insensitive ASCII alternation of words.
+fn alternation(words: &[String]) -> Option<Regex> {
+    let alternation = words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    RegexBuilder::new(&alternation)
+        .case_insensitive(true)
+        .unicode(false)
+        .build()
+        .ok()
 }
 
 #[cfg(test)]

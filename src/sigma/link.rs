@@ -48,7 +48,7 @@ pub fn link(mut files: Vec<Parsed>) -> Vec<Linked> {
     }
     for (fi, parsed) in files.into_iter().enumerate() {
         let file = parsed.file.clone();
-        let mut detections = Vec::new();
+        let mut detections = Vec::with_capacity(parsed.docs.len());
         for (di, doc) in parsed.docs.into_iter().enumerate() {
             match doc {
                 Doc::Rule(r) if !suppressed[fi][di] => detections.push(Detection {

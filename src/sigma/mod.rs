@@ -93,8 +93,12 @@ pub fn parse(file: Arc<SourceFile>) -> Parsed {
             .iter()
             .any(|s| root.span.start <= s.start && s.start < root.span.end)
     };
-    let mut docs = Vec::new();
-    for kind in collection::resolve(&mut cx, roots) {
+    let kinds = collection::resolve(&mut cx, roots);
+    // Sized up front: a `Doc` is large and most files hold one, so a
+    // growing vector's spare capacity would be most of the memory a
+    // corpus load holds.
+    let mut docs = Vec::with_capacity(kinds.len());
+    for kind in kinds {
         let doc = match kind {
             DocKind::Rule(root) => match rule::read(&mut cx, &root) {
                 (_, Some(r)) if !broken(&root) => Doc::Rule(r),

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# `vigil run` against rsigma 0.23 (`rsigma engine eval`) on the same Sigma
+# rules and the same synthetic Auth0 events (`vigil gen-events --layout
+# envelope`, the log-stream shape Sigma's `product: auth0` rules name as
+# `data.*`), in the same run, RUNS times each, alternating: events per
+# second (median wall time), CPU time, peak memory, and whether both report
+# the same matches (rule id, log_id). Two rule sets:
+#   - one rule: bench/filter.vigil written as Sigma;
+#   - a directory: the filter of every detection of detections/ written as
+#     Sigma (`vigil compile --target sigma --filter-only`, parameters filled
+#     in), one file each.
+# Then how `vigil run` over the directory grows with 2x and 4x the events.
+#
+#   bench/rsigma.sh [EVENTS] [RUNS]
+#
+# EVENTS defaults to 1000000, RUNS to 3. rsigma is $RSIGMA, else
+# target/rsigma/bin/rsigma, installed on first use with
+# `cargo install rsigma@0.23.0 --locked --root target/rsigma`. BENCH_DIR
+# keeps the generated files between runs; GROWTH=0 skips the growth runs.
+# Disk: the 37 rules match about 2 events in 1 over 1M events, and rsigma's
+# matches carry their event: its output is about 6 GB (removed after use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT=${1:-1000000}
+RUNS=${2:-3}
+RSIGMA=${RSIGMA:-target/rsigma/bin/rsigma}
+[ -x "$RSIGMA" ] || cargo install rsigma@0.23.0 --locked --root target/rsigma
+cargo build --release --quiet
+VIGIL=target/release/vigil
+WORK=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$WORK"
+
+# The rules. Parameters get values the synthetic events use.
+PARAMS=(--param api_explorer_client_id=cl000000000000000000000000015838
+    --param global_client_id=cl000000000000000000000000000001
+    --param mgg-api-scope-1=delete:users --param mgg-api-scope-2=update:clients
+    --param trusted-client_id-1=cl000000000000000000000000015838
+    --param trusted-client_id-2=cl000000000000000000000000023757
+    --param your-tenant-domain=acme-prod.us.auth0.com --param your-tenant-name=acme-prod
+    --param your-tenant-url=acme-prod.us.auth0.com --param your_tenant_name=acme-prod)
+rm -rf "$WORK/one" "$WORK/dir"
+mkdir -p "$WORK/one" "$WORK/dir"
+"$VIGIL" compile bench/filter.vigil --target sigma --no-comments > "$WORK/one/filter.yml"
+"$VIGIL" compile detections --target sigma --filter-only --no-comments "${PARAMS[@]}" \
+    2> /dev/null | awk -v d="$WORK/dir" '
+        BEGIN { n = 1; f = sprintf("%s/r%02d.yml", d, n) }
+        /^---$/ { close(f); n++; f = sprintf("%s/r%02d.yml", d, n); next }
+        { print > f }'
+# Vigil's Sigma writes array fields as `name{}` (pySigma's Splunk
+# convention); rsigma reads `{}` as part of the name, and both match a
+# list's elements by the bare name, so the bench rules drop it.
+sed -i -E 's/\{\}([|":])/\1/g' "$WORK"/dir/*.yml "$WORK"/one/*.yml
+nrules=$(ls "$WORK/dir" | wc -l)
+
+events="$WORK/events-$COUNT.ndjson"
+[ -f "$events" ] || "$VIGIL" gen-events --count "$COUNT" --seed 42 --layout envelope > "$events"
+echo "events: $COUNT synthetic Auth0 events ($(( $(stat -c %s "$events") / 1048576 )) MiB, envelopes); $RUNS runs each, $(nproc) cores"
+echo "$("$VIGIL" --version); $("$RSIGMA" --version | head -1)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# once NAME CMD...: one run; appends wall s, CPU s, max RSS KB to NAME.runs.
+once() {
+    local name=$1; shift
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || true
+    awk '{print $1, $2 + $3, $4}' "$WORK/time" >> "$WORK/$name.runs"
+}
+medians() {
+    local w=() c=() m=()
+    while read -r a b r; do w+=("$a"); c+=("$b"); m+=("$r"); done < "$WORK/$1.runs"
+    echo "$(median "${w[@]}") $(median "${c[@]}") $(median "${m[@]}")"
+}
+
+# The matches as "rule-id log_id" lines, sorted. Vigil rows start with
+# _detection; rsigma prints one JSON match per line with the rule id and
+# (with --include-event) the event.
+vigil_matches() {
+    jq -r '"\(._detection // "one") \(.log_id)"' "$1" | sort -T "$WORK"
+}
+rsigma_matches() {
+    jq -r 'select(.rule_id != null) | "\(.rule_id) \(.event.data.log_id // .event.log_id)"' "$1" | sort -T "$WORK"
+}
+
+compare() {
+    local label=$1 count=$2 vigil_cmd=$3 rsigma_cmd=$4
+    rm -f "$WORK/vigil.runs" "$WORK/rsigma.runs"
+    for _ in $(seq "$RUNS"); do
+        once vigil $vigil_cmd
+        once rsigma $rsigma_cmd
+    done
+    read -r vt vc vr < <(medians vigil)
+    read -r rt rc rr < <(medians rsigma)
+    local vm rm_ same
+    vm=$(vigil_matches "$WORK/vigil.out" | tee "$WORK/vigil.matches" | wc -l)
+    rm_=$(rsigma_matches "$WORK/rsigma.out" | tee "$WORK/rsigma.matches" | wc -l)
+    if [ "$label" = "one rule" ]; then
+        # one detection: rows are the events themselves
+        vm=$(jq -r '.log_id' "$WORK/vigil.out" | sort -T "$WORK" | tee "$WORK/vigil.matches" | wc -l)
+        rm_=$(jq -r '(.event.data.log_id // .event.log_id)' "$WORK/rsigma.out" | sort -T "$WORK" | tee "$WORK/rsigma.matches" | wc -l)
+    fi
+    if cmp -s "$WORK/vigil.matches" "$WORK/rsigma.matches"; then same="same matches"; else same="MATCHES DIFFER"; fi
+    rm -f "$WORK/vigil.out" "$WORK/rsigma.out"
+    echo "$label ($count events):"
+    printf '  %-8s %7.2f s wall %10.0f events/s %7.2f s CPU %8.1f MiB  %d matches\n' vigil "$vt" "$(echo "$count / $vt" | bc -l)" "$vc" "$(echo "$vr / 1024" | bc -l)" "$vm"
+    printf '  %-8s %7.2f s wall %10.0f events/s %7.2f s CPU %8.1f MiB  %d matches\n' rsigma "$rt" "$(echo "$count / $rt" | bc -l)" "$rc" "$(echo "$rr / 1024" | bc -l)" "$rm_"
+    printf '  vigil: %.1fx the events/s (wall), %.1fx less CPU, %.1fx less memory; %s\n' \
+        "$(echo "$rt / $vt" | bc -l)" "$(echo "$rc / $vc" | bc -l)" "$(echo "$rr / $vr" | bc -l)" "$same"
+}
+
+compare "one rule" "$COUNT" \
+    "$VIGIL run $WORK/one/filter.yml --no-progress --events $events" \
+    "$RSIGMA engine eval --rules $WORK/one/filter.yml --include-event --output-format ndjson -q -e @$events"
+compare "$nrules rules" "$COUNT" \
+    "$VIGIL run $WORK/dir --no-progress --events $events" \
+    "$RSIGMA engine eval --rules $WORK/dir --include-event --output-format ndjson -q -e @$events"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+[ "${GROWTH:-1}" = 0 ] && exit 0
+echo
+echo "growth (vigil, $nrules rules; the events repeated):"
+for k in 1 2 4; do
+    files=()
+    for _ in $(seq "$k"); do files+=("$events"); done
+    rm -f "$WORK/grow$k.runs"
+    for _ in $(seq "$RUNS"); do
+        once "grow$k" "$VIGIL" run "$WORK/dir" --no-progress --events "${files[@]}"
+    done
+    read -r gt gc gr < <(medians "grow$k")
+    printf '%dx (%8d events) %7.2f s wall %10.0f events/s %7.2f s CPU %8.1f MiB\n' "$k" "$((k * COUNT))" \
+        "$gt" "$(echo "$k * $COUNT / $gt" | bc -l)" "$gc" "$(echo "$gr / 1024" | bc -l)"
+done
