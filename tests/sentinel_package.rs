@@ -149,7 +149,7 @@ fn arm_template_deploys_every_rule() {
 
 #[test]
 fn hostile_titles_and_values_keep_the_structure() {
-    let src = "title: \"[parameters('x')]\"\nid: \"evil\\nkind: NRT\"\ndescription: \"---\\nname: injected\\n\\\"\"\nlevel: high\n\nsearch user_name == \"\\\"]} \\n---\\n- x: '\" and type == \"s\"";
+    let src = "title: \"[parameters('x')]\"\nid: \"evil\\\" kind: NRT #\"\ndescription: \"---\\nname: injected\\n\\\"\"\nlevel: high\n\nsearch user_name == \"\\\"]} \\n---\\n- x: '\" and type == \"s\"";
     let (det, diags) = common::load_str("evil.vigil", src);
     let det = det.unwrap_or_else(|| panic!("{diags:?}"));
     let profile = Profile::load("sentinel-auth0").expect("profile");

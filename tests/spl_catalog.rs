@@ -78,7 +78,6 @@ const ARTICLE: &str = "article_attack_protection_status";
 /// the `.vigil` port: the imported search means what the port means.
 #[test]
 fn imported_searches_pass_the_ports_test_cases() {
-    let dir = root().join("tests/fixtures/auth0-catalog");
     let mut ran = 0;
     let mut failures = Vec::new();
     for path in references() {
@@ -113,11 +112,12 @@ fn imported_searches_pass_the_ports_test_cases() {
         for case in &result.cases {
             ran += 1;
             if let Some(f) = &case.failure {
-                failures.push(format!("{port} / {}:\n{f}", case.name));
+                if !only_port_fixed_columns(port, f) {
+                    failures.push(format!("{port} / {}:\n{f}", case.name));
+                }
             }
         }
     }
-    let _ = dir;
     eprintln!("test cases run against imported searches: {ran}");
     assert!(ran > 0, "no test case ran");
     assert!(
@@ -152,4 +152,34 @@ fn truncated_and_mangled_searches_never_panic() {
             }
         }
     }
+}
+
+/// Columns a port keeps where its reference search loses them, as
+/// `detections/DEVIATIONS.md` says: the reference of
+/// `risk_for_mfa_push_fatigue` tables `ip` after `stats ... by user_id`
+/// dropped it (always empty); the port keeps it with `values(ip) as ip`.
+const PORT_FIXED_COLUMNS: &[(&str, &str)] = &[("risk_for_mfa_push_fatigue", "ip")];
+
+/// True when a case fails only because the expected rows (`- {...}`) carry
+/// a column the reference search cannot give, and the rows it did give
+/// (`+ {...}`) are the expected ones without it.
+fn only_port_fixed_columns(port: &str, failure: &str) -> bool {
+    let Some((_, column)) = PORT_FIXED_COLUMNS.iter().find(|(p, _)| *p == port) else {
+        return false;
+    };
+    let rows = |sign: &str| -> Vec<serde_json::Value> {
+        failure
+            .lines()
+            .filter_map(|l| l.strip_prefix(sign))
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    let mut expected = rows("- ");
+    let got = rows("+ ");
+    for row in &mut expected {
+        if let Some(o) = row.as_object_mut() {
+            o.remove(*column);
+        }
+    }
+    !got.is_empty() && expected == got
 }

@@ -120,7 +120,9 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     }
     let backend = args.target.backend();
     let compiled = crate::par::map(&steps, |step| backend.compile(&step.det, &profile, &opts));
-    let packaging = matches!(args.format, Format::Savedsearches | Format::KibanaNdjson | Format::SentinelRule | Format::Arm
+    let packaging = matches!(
+        args.format,
+        Format::Savedsearches | Format::KibanaNdjson | Format::SentinelRule | Format::Arm
     );
     for (step, result) in steps.into_iter().zip(compiled) {
         diags.extend(step.before);

@@ -10,8 +10,8 @@ mod diff;
 mod fmt;
 mod report;
 mod run;
-mod spl;
 mod run_many;
+mod spl;
 mod test;
 mod write;
 

@@ -238,8 +238,12 @@ pub fn unescape(raw: &str) -> String {
     out
 }
 
-/// Decodes a regular expression in a double-quoted string: only `\"` is an
-/// escape (the expression keeps its own backslashes).
+/// Decodes a regular expression in a double-quoted string. SPL unescapes
+/// the string before the regex engine sees it (Splunk, "SPL and regular
+/// expressions": `\\` in the string is one backslash, so a literal
+/// backslash takes four), which is [`unescape`]: the inverse of the Splunk
+/// printer's `regex_string`. Any other backslash reaches the engine as
+/// written (`\d`, `\.`).
 pub fn unescape_regex(raw: &str) -> String {
-    raw.replace("\\\"", "\"")
+    unescape(raw)
 }
