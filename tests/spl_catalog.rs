@@ -111,10 +111,10 @@ fn imported_searches_pass_the_ports_test_cases() {
         );
         for case in &result.cases {
             ran += 1;
-            if let Some(f) = &case.failure {
-                if !only_port_fixed_columns(port, f) {
-                    failures.push(format!("{port} / {}:\n{f}", case.name));
-                }
+            if let Some(f) = &case.failure
+                && !only_port_fixed_columns(port, f)
+            {
+                failures.push(format!("{port} / {}:\n{f}", case.name));
             }
         }
     }
