@@ -87,7 +87,13 @@ pub fn run(plans: &[Plan], detections: &[Detection], args: &RunArgs) -> (bool, V
     });
     if args.format == RunFormat::Table {
         for (det, table) in detections.iter().zip(&tables) {
-            let _ = writeln!(out, "# {} ({})", det.file.name, det.display_id());
+            // File names and ids reach a terminal: control characters escaped.
+            let _ = writeln!(
+                out,
+                "# {} ({})",
+                crate::terminal::escape(&det.file.name),
+                crate::terminal::escape(&det.display_id())
+            );
             let _ = out.write_all(render_table(table).as_bytes());
         }
     }
