@@ -176,16 +176,21 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs) -> (bool, Vec<Diagnosti
     if let Err(e) = out.flush() {
         write_failed |= e.kind() != ErrorKind::BrokenPipe;
     }
-    let (events, skipped) = (reader.events, reader.skipped);
-    drop(reader);
     if args.summary {
-        let secs = started.elapsed().as_secs_f64();
-        eprintln!(
-            "{}: {events} events ({skipped} skipped unparsed) in {secs:.2} s ({:.0} events/s), {rows} result rows",
-            det.display_id(),
-            events as f64 / secs.max(1e-9)
-        );
+        summary(&det.display_id(), &reader, started, rows);
     }
+    drop(reader);
     let diags = sink.borrow().clone();
     (!write_failed, diags)
+}
+
+/// The `--summary` line: what was read, how fast, and how many rows came
+/// out (one detection or many).
+pub(super) fn summary(what: &str, reader: &EventReader, started: Instant, rows: u64) {
+    let (events, skipped) = (reader.events, reader.skipped);
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{what}: {events} events ({skipped} skipped unparsed) in {secs:.2} s ({:.0} events/s), {rows} result rows",
+        events as f64 / secs.max(1e-9)
+    );
 }

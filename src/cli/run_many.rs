@@ -100,16 +100,15 @@ pub fn run(plans: &[Plan], detections: &[Detection], args: &RunArgs) -> (bool, V
     if let Err(e) = out.flush() {
         write_failed |= e.kind() != ErrorKind::BrokenPipe;
     }
-    let (events, skipped) = (reader.events, reader.skipped);
-    drop(reader);
     if args.summary {
-        let secs = started.elapsed().as_secs_f64();
-        eprintln!(
-            "{} detections: {events} events ({skipped} skipped unparsed) in {secs:.2} s ({:.0} events/s), {rows} result rows",
-            plans.len(),
-            events as f64 / secs.max(1e-9)
+        super::run::summary(
+            &format!("{} detections", plans.len()),
+            &reader,
+            started,
+            rows,
         );
     }
+    drop(reader);
     let diags = sink.borrow().clone();
     (!write_failed, diags)
 }
