@@ -194,6 +194,9 @@ fn load_profile(spec: &TargetSpec) -> Result<Profile, Diagnostic> {
             spec.target.name()
         )));
     }
+    // A scope parameter (the tenant) takes one literal value, as in
+    // `compile`: a manifest must not widen every search either.
+    profile.check_scope_values(&spec.params).map_err(err)?;
     Ok(profile)
 }
 
@@ -219,7 +222,10 @@ fn compile_one(
         warnings: Vec::new(),
     };
     let mut det = det.clone();
-    let param_diags = crate::ir::params::substitute(&mut det, &spec.params);
+    let mut param_diags = crate::ir::params::substitute(&mut det, &spec.params);
+    // Regexes and CIDR ranges are checked once their parameters have values,
+    // as `compile` and `check` do: an invalid one is an error for every target.
+    param_diags.extend(crate::lower::validate::regexes_and_ranges(&det));
     let (bad, warnings): (Vec<_>, Vec<_>) = param_diags.into_iter().partition(|d| d.is_error());
     entry
         .warnings
