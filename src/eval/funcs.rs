@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use super::compile::Cx;
 use super::expr::{CExpr, Env};
 use super::pattern::{Cidr, Wildcard, compile_regex};
+use super::splfuncs;
 use super::row::Field;
 use super::value::{Val, parse_number};
 use crate::ir::{Expr, Func, RegexFlags, Value};
@@ -349,6 +350,32 @@ impl CallArgs {
                 };
                 Val::from_values(parts)
             }
+            Func::Concat => {
+                let vals: Vec<Val> = self.args.iter().map(|a| a.eval(env)).collect();
+                splfuncs::concat(&vals)
+            }
+            Func::UrlDecode => text_of(&self.arg(0, env))
+                .map_or(Val::Null, |t| Val::Str(splfuncs::urldecode(&t))),
+            Func::RelativeTime => match (num(0), text_of(&self.arg(1, env))) {
+                (Some(t), Some(m)) => splfuncs::relative_time(t, &m).map_or(Val::Null, Val::num),
+                _ => Val::Null,
+            },
+            Func::MvZip => {
+                let sep = if self.args.len() > 2 {
+                    match text_of(&self.arg(2, env)) {
+                        Some(s) => s,
+                        None => return Val::Null,
+                    }
+                } else {
+                    ",".to_string()
+                };
+                splfuncs::mvzip(&self.arg(0, env), &self.arg(1, env), &sep)
+            }
+            Func::Pow => match (num(0), num(1)) {
+                (Some(x), Some(y)) => Val::num(x.powf(y)),
+                _ => Val::Null,
+            },
+            Func::MvDedup => splfuncs::mvdedup(&self.arg(0, env)),
             Func::CidrMatch => {
                 let ip = self.arg(1, env);
                 if ip.is_null() {

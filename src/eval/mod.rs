@@ -22,6 +22,7 @@ pub mod output;
 pub(crate) mod pattern;
 pub mod prefilter;
 mod raw;
+mod splfuncs;
 pub mod row;
 mod stages;
 pub mod time;

@@ -61,6 +61,21 @@ pub enum Func {
     /// `strftime(epoch_seconds, format)`: the time as text, in UTC, with
     /// `%Y %m %d %H %M %S` (and `%F`, `%T`, `%%`) in the format.
     Strftime,
+    /// `concat(a, b, ...)`: SPL's `.` operator. Each operand as text
+    /// (numbers as `tostring` writes them); null if any operand is null.
+    Concat,
+    /// `urldecode(s)`: `%XX` escapes decoded (as UTF-8); `+` stays `+`.
+    UrlDecode,
+    /// `relative_time(epoch_seconds, modifier)`: the time moved by a Splunk
+    /// time modifier (`-1d@d`, `+2h`, `@w0`), in UTC.
+    RelativeTime,
+    /// `mvzip(a, b[, sep])`: the values of `a` and `b` paired by position
+    /// and joined with `sep` (`,` when absent), as long as the shorter.
+    MvZip,
+    /// `pow(x, y)`: x to the power y.
+    Pow,
+    /// `mvdedup(mv)`: the values without repeats, in first-seen order.
+    MvDedup,
 }
 
 /// How many arguments a function takes.
@@ -104,6 +119,12 @@ impl Func {
         Func::Split,
         Func::CidrMatch,
         Func::Strftime,
+        Func::Concat,
+        Func::UrlDecode,
+        Func::RelativeTime,
+        Func::MvZip,
+        Func::Pow,
+        Func::MvDedup,
     ];
 
     /// The name used in Vigil source.
@@ -134,6 +155,12 @@ impl Func {
             Func::Split => "split",
             Func::CidrMatch => "cidrmatch",
             Func::Strftime => "strftime",
+            Func::Concat => "concat",
+            Func::UrlDecode => "urldecode",
+            Func::RelativeTime => "relative_time",
+            Func::MvZip => "mvzip",
+            Func::Pow => "pow",
+            Func::MvDedup => "mvdedup",
         }
     }
 
@@ -154,7 +181,9 @@ impl Func {
             | Func::MvJoin
             | Func::Split
             | Func::CidrMatch
-            | Func::Strftime => Arity::Exactly(2),
+            | Func::Strftime
+            | Func::RelativeTime
+            | Func::Pow => Arity::Exactly(2),
             Func::MvCount
             | Func::MvFilter
             | Func::IsNull
@@ -164,11 +193,15 @@ impl Func {
             | Func::Len
             | Func::ToString
             | Func::ToNumber
-            | Func::Abs => Arity::Exactly(1),
+            | Func::Abs
+            | Func::UrlDecode
+            | Func::MvDedup => Arity::Exactly(1),
             Func::Now => Arity::Exactly(0),
             Func::Coalesce => Arity::AtLeast(1),
             Func::Round => Arity::Range(1, 2),
             Func::Substr => Arity::Range(2, 3),
+            Func::MvZip => Arity::Range(2, 3),
+            Func::Concat => Arity::AtLeast(2),
         }
     }
 
@@ -210,6 +243,12 @@ impl Func {
             Func::Split => "split(text, separator)",
             Func::CidrMatch => "cidrmatch(cidr, ip)",
             Func::Strftime => "strftime(time, format)",
+            Func::Concat => "concat(text, text, ...)",
+            Func::UrlDecode => "urldecode(text)",
+            Func::RelativeTime => "relative_time(time, modifier)",
+            Func::MvZip => "mvzip(multivalue, multivalue[, separator])",
+            Func::Pow => "pow(number, exponent)",
+            Func::MvDedup => "mvdedup(multivalue)",
         }
     }
 }

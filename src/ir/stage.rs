@@ -326,9 +326,15 @@ pub enum StageKind {
         /// The named groups, in order.
         groups: Vec<String>,
     },
-    /// Extracts a value at a JSON path.
+    /// Extracts a value at a JSON path: of the event, or with `input` of the
+    /// JSON text a column holds.
     Spath {
-        /// The path.
+        /// The column whose text is parsed as JSON (`input=`); the event
+        /// when absent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        input: Option<FieldRef>,
+        /// The path (with `input`, a path inside that JSON, of kind
+        /// `Lookup`: not an event field).
         path: FieldRef,
         /// The output column (the path itself when absent).
         #[serde(skip_serializing_if = "Option::is_none")]

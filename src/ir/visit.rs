@@ -163,7 +163,15 @@ pub fn stage_fields<'a>(stages: &'a [Stage], f: &mut impl FnMut(&'a FieldRef)) {
             StageKind::Bin { field, .. }
             | StageKind::Rex { field, .. }
             | StageKind::MvExpand { field } => f(field),
-            StageKind::Spath { path, output, .. } => {
+            StageKind::Spath {
+                input,
+                path,
+                output,
+                ..
+            } => {
+                if let Some(i) = input {
+                    f(i);
+                }
                 f(path);
                 if let Some(o) = output {
                     f(o);

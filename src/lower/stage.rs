@@ -262,17 +262,21 @@ impl Lowerer {
                 let mut p = path.as_ref().map(|f| names.resolve(&f.node));
                 let mut path_keyword = false;
                 let mut output = None;
+                let mut input = None;
                 for o in options {
                     match (o.node.name.node.as_str(), &o.node.value.node) {
+                        ("input", OptionValue::Field(f)) => input = Some(names.resolve(f)),
                         ("path", OptionValue::Field(f)) if p.is_none() => {
                             p = Some(names.resolve(f));
                             path_keyword = true;
                         }
                         ("output", OptionValue::Field(f)) => output = Some(f.clone()),
-                        ("path" | "output", _) => {
+                        ("path" | "output" | "input", _) => {
                             self.error(o.node.value.span, "expected a field path", "here")
                         }
-                        (other, _) => self.unknown_option("spath", other, o, &["path", "output"]),
+                        (other, _) => {
+                            self.unknown_option("spath", other, o, &["path", "output", "input"])
+                        }
                     }
                 }
                 let Some(path) = p else {
@@ -280,7 +284,16 @@ impl Lowerer {
                     return None;
                 };
                 let output = output.map(|f| names.define_field(&f));
+                // With `input=`, the path is inside that column's JSON.
+                let path = match &input {
+                    Some(_) => ir::FieldRef {
+                        kind: ir::FieldKind::Lookup,
+                        ..ir::FieldRef::local(&path.path.render("{}"))
+                    },
+                    None => path,
+                };
                 StageKind::Spath {
+                    input,
                     path,
                     output,
                     path_keyword,

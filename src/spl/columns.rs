@@ -63,31 +63,44 @@ fn group_names(t: &Text) -> Vec<String> {
 }
 
 pub(super) fn spath(c: &mut Cursor) -> PResult<StageKind> {
-    let (mut path, mut output, mut path_keyword) = (None, None, false);
+    let (mut path, mut output, mut path_keyword, mut input) = (None, None, false, None);
     while !c.at_end() {
         if option(c, &["output"]).is_some() {
-            let (n, q, _) = field_name(c)?;
-            output = Some(c.names.define_field(&n, q));
+            output = Some(field_name(c)?);
         } else if option(c, &["path"]).is_some() {
             path_keyword = true;
-            path = Some(one_field(c)?);
-        } else if let Some((o, at)) = option(c, &["input"]) {
-            return Err(c.refuse(at, c.pos, &format!("`spath {o}=`")));
+            path = Some(field_name(c)?);
+        } else if option(c, &["input"]).is_some() {
+            input = Some(one_field(c)?);
         } else {
-            path = Some(one_field(c)?);
+            path = Some(field_name(c)?);
         }
     }
-    let Some(path) = path else {
-        return Err(c.refuse(
-            c.pos.saturating_sub(5),
-            c.pos,
-            "`spath` without a path (every key)",
-        ));
+    let Some((p, q, _)) = path else {
+        let what = if input.is_some() {
+            "`spath input=` without a path (every key of the JSON)"
+        } else {
+            "`spath` without a path (every key)"
+        };
+        return Err(c.refuse(c.pos.saturating_sub(5), c.pos, what));
+    };
+    let output = output.map(|(n, q, _)| c.names.define_field(&n, q));
+    // With `input=`, the path is inside that column's JSON, not an event
+    // field.
+    let path = if input.is_some() {
+        FieldRef {
+            kind: crate::ir::FieldKind::Lookup,
+            quoted: q,
+            ..FieldRef::local(&p)
+        }
+    } else {
+        c.names.field(&p, q)
     };
     if output.is_none() {
         c.names.define(&path.path.render("{}"));
     }
     Ok(StageKind::Spath {
+        input,
         path,
         output,
         path_keyword,

@@ -2,7 +2,7 @@
 //! option or argument form the IR cannot represent is refused at its span.
 
 use super::cursor::{Cursor, PResult, unescape};
-use super::{columns, expr, search};
+use super::{columns, expr, rewrite, search};
 use crate::ir::{
     AggArg, AggFunc, Aggregate, Alias, Assign, Duration, FieldRef, List, Rename, Sep, SortKey,
     StageKind, SubQuery,
@@ -22,9 +22,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "xmlkv",
     "outputlookup",
     "inputlookup",
-    "makemv",
-    "regex",
-    "replace",
     "streamstats",
     "timechart",
     "chart",
@@ -135,6 +132,9 @@ pub fn command(
             let f = one_field(c)?;
             end(c, StageKind::MvExpand { field: f })?
         }
+        "regex" => rewrite::regex(c)?,
+        "makemv" => rewrite::makemv(c)?,
+        "replace" => rewrite::replace(c)?,
         "lookup" => columns::lookup(c)?,
         "join" => columns::join(c, join_sub)?,
         "fillnull" => columns::fillnull(c)?,

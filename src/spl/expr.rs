@@ -117,15 +117,37 @@ fn in_list(c: &mut Cursor, lhs: Expr, negated: bool) -> PResult<Expr> {
 }
 
 fn add(c: &mut Cursor) -> PResult<Expr> {
+    c.ws();
+    let start = c.pos;
     let mut lhs = mul(c)?;
     loop {
-        let start = c.pos;
         let op = if c.eat("+") {
             BinOp::Add
         } else if c.eat("-") {
             BinOp::Sub
         } else if c.eat(".") {
-            return Err(c.refuse(start, c.pos + 1, "string concatenation with `.`"));
+            // `a . b . c` is one concatenation of three operands.
+            let rhs = mul(c)?;
+            lhs = match lhs {
+                Expr::Call {
+                    func: Func::Concat,
+                    mut args,
+                    ..
+                } => {
+                    args.push(rhs);
+                    Expr::Call {
+                        func: Func::Concat,
+                        args,
+                        span: c.span(start, c.pos),
+                    }
+                }
+                lhs => Expr::Call {
+                    func: Func::Concat,
+                    args: vec![lhs, rhs],
+                    span: c.span(start, c.pos),
+                },
+            };
+            continue;
         } else {
             return Ok(lhs);
         };
@@ -321,7 +343,8 @@ fn call(c: &mut Cursor, name: &str, start: usize) -> PResult<Expr> {
     if lower == "searchmatch" {
         return searchmatch(c, start);
     }
-    let Some(func) = Func::from_name(&lower) else {
+    // `concat` is Vigil's name for SPL's `.` operator, not an SPL function.
+    let Some(func) = Func::from_name(&lower).filter(|f| *f != Func::Concat) else {
         return Err(c.refuse(
             start,
             start + name.len(),

@@ -20,6 +20,7 @@ mod inputs;
 mod lex;
 pub mod macros;
 mod names;
+mod rewrite;
 mod scope;
 mod search;
 

@@ -118,16 +118,20 @@ impl Printer<'_> {
                 out
             }
             StageKind::Spath {
+                input,
                 path,
                 output,
                 path_keyword,
             } => {
                 let p = self.field(path, sp);
-                let mut out = if *path_keyword {
+                let mut out = if *path_keyword || input.is_some() {
                     format!("spath path={p}")
                 } else {
                     format!("spath {p}")
                 };
+                if let Some(i) = input {
+                    let _ = write!(out, " input={}", self.field(i, sp));
+                }
                 if let Some(o) = output {
                     let _ = write!(out, " output={}", self.field(o, sp));
                 }

@@ -107,24 +107,35 @@ impl Rex {
     }
 }
 
-/// `spath path=p [output=o]`: the value at a JSON path of the event (its
-/// text when it is an object), as column `o` (or `p`).
+/// `spath [input=i] path=p [output=o]`: the value at a JSON path of the
+/// event (its text when it is an object), or with `input` of the JSON text
+/// that column holds (its first value; text that is not JSON gives
+/// nothing), as column `o` (or `p`).
 #[derive(Debug)]
 pub struct Spath {
+    input: Option<Field>,
     path: JsonPath,
     out: Key,
 }
 
 impl Spath {
-    pub fn new(path: &FieldRef, output: Option<&FieldRef>) -> Spath {
+    pub fn new(input: Option<&FieldRef>, path: &FieldRef, output: Option<&FieldRef>) -> Spath {
         Spath {
+            input: input.map(Field::new),
             path: JsonPath::new(&path.path),
             out: Field::new(output.unwrap_or(path)).key,
         }
     }
 
     pub fn apply(&self, mut row: Row) -> Row {
-        let v = row.event.as_ref().and_then(|e| self.path.get_event(e));
+        let v = match &self.input {
+            None => row.event.as_ref().and_then(|e| self.path.get_event(e)),
+            Some(f) => row
+                .get(f)
+                .and_then(|v| v.first().text().map(|t| t.into_owned()))
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|json| self.path.get(&json)),
+        };
         if let Some(v) = v {
             row.set(&self.out, Some(v));
         }

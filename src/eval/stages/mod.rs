@@ -132,9 +132,12 @@ fn compile(s: &Stage, cx: &mut Cx, lookups: &Lookups) -> Option<CStage> {
         } => CStage::Rex(extract::Rex::new(
             field, regex, *max_match, groups, cx, span,
         )?),
-        StageKind::Spath { path, output, .. } => {
-            CStage::Spath(extract::Spath::new(path, output.as_ref()))
-        }
+        StageKind::Spath {
+            input,
+            path,
+            output,
+            ..
+        } => CStage::Spath(extract::Spath::new(input.as_ref(), path, output.as_ref())),
         StageKind::MvExpand { field } => CStage::MvExpand(extract::MvExpand::new(field)),
         StageKind::Lookup {
             table,

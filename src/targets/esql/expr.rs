@@ -303,6 +303,62 @@ impl Printer<'_> {
                 };
                 (format!("REPLACE({s}, {}, {})", string(&re), string(&rep)), ATOM)
             }
+            Func::Concat => {
+                if let Some(col) = args.iter().find_map(|a| self.multi_column(a)) {
+                    return self.unsupported(
+                        span,
+                        &format!("`{col}` holds several values, and ES|QL's CONCAT of a multi-value is null where SPL's `.` joins its first value"),
+                        Some("take one value first with mvindex(..., 0)"),
+                    );
+                }
+                // A computed number is a double in ES|QL, whose text (`8.0`)
+                // is not SPL's (`8`).
+                let computed = |e: &Expr| match e {
+                    Expr::Binary { op, .. } => !op.is_comparison(),
+                    Expr::Neg(_) => true,
+                    Expr::Call { func, .. } => matches!(
+                        func,
+                        Func::Pow | Func::Round | Func::Abs | Func::ToNumber | Func::Now
+                    ),
+                    _ => false,
+                };
+                if args.iter().any(computed) {
+                    return self.unsupported(
+                        span,
+                        "`.` with a computed number: ES|QL writes a double's text differently from SPL (`8.0` for `8`)",
+                        Some("convert it with tostring() in Splunk, or keep the number apart"),
+                    );
+                }
+                let all: Vec<String> = args
+                    .iter()
+                    .map(|a| match a {
+                        Expr::Lit(Value::Str(_)) => self.expr_prec(a, 0),
+                        _ => format!("TO_STRING({})", self.expr_prec(a, 0)),
+                    })
+                    .collect();
+                (format!("CONCAT({})", all.join(", ")), ATOM)
+            }
+            Func::Pow => simple(self, "POW"),
+            Func::UrlDecode => self.unsupported(
+                span,
+                "urldecode() cannot be written exactly: ES|QL's URL_DECODE turns `+` into a space and makes a malformed escape null, where Splunk's urldecode decodes only `%XX` escapes",
+                None,
+            ),
+            Func::RelativeTime => self.unsupported(
+                span,
+                "relative_time() (a Splunk time modifier such as `-1d@d`) has no ES|QL translation yet",
+                None,
+            ),
+            Func::MvZip => self.unsupported(
+                span,
+                "mvzip() cannot be written exactly: ES|QL's MV_ZIP keeps the unpaired values of the longer list, where Splunk's mvzip stops at the shorter",
+                None,
+            ),
+            Func::MvDedup => self.unsupported(
+                span,
+                "mvdedup() cannot be written exactly: ES|QL's MV_DEDUPE may reorder the values, where Splunk's mvdedup keeps their first-seen order",
+                None,
+            ),
             Func::MvFind => self.unsupported(
                 span,
                 "ES|QL has no function that finds the position of a matching value; only `isnull(mvfind(...))` and `isnotnull(mvfind(...))` with a plain-text expression can be written",

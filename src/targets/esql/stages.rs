@@ -113,6 +113,15 @@ impl Printer<'_> {
                     raw_string(&pattern)
                 )]
             }
+            StageKind::Spath { input: Some(i), .. } => {
+                self.error(
+                    s.span,
+                    format!("`spath input={}`: ES|QL cannot parse JSON text held in a column", i.path),
+                    "JSON text in a column",
+                    None,
+                );
+                Vec::new()
+            }
             StageKind::Spath { path, output, .. } => match output {
                 // The event's JSON is already fields: the path is a column.
                 Some(o) => {

@@ -392,6 +392,18 @@ impl Printer<'_> {
                 span,
                 "`strftime` (Kusto's `format_datetime` takes other format patterns)",
             ),
+            Func::Pow => (format!("pow({}, {})", arg(0), arg(1)), num),
+            // Kusto has no null string (`strcat` reads it as ""), no exact
+            // URL decoding of SPL's kind, no Splunk time modifiers, and no
+            // order-keeping array dedup or zip that stops at the shorter.
+            Func::Concat
+            | Func::UrlDecode
+            | Func::RelativeTime
+            | Func::MvZip
+            | Func::MvDedup => self.refuse(
+                span,
+                &format!("`{}` (no exact Kusto equivalent)", func.name()),
+            ),
             Func::MvFind | Func::MvFilter => self.refuse(
                 span,
                 &format!(

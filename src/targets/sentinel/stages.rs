@@ -192,6 +192,15 @@ impl Printer<'_> {
                 }
                 vec![format!("extend {}", parts.join(", "))]
             }
+            StageKind::Spath { input: Some(i), .. } => {
+                self.error(
+                    self.at,
+                    format!("`spath input={}` (JSON text in a column) is not translated to Kusto", i.path),
+                    "JSON text in a column",
+                    None,
+                );
+                Vec::new()
+            }
             StageKind::Spath { path, output, .. } => match output {
                 Some(o) => {
                     let Some(c) = self.col(path) else {

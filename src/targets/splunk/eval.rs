@@ -95,6 +95,19 @@ impl Printer<'_> {
                     (body, CMP)
                 }
             }
+            // SPL's `.` operator, left-associative at `+`'s precedence.
+            Expr::Call {
+                func: Func::Concat,
+                args,
+                ..
+            } => (
+                args.iter()
+                    .enumerate()
+                    .map(|(i, a)| self.eval_prec(a, if i == 0 { ADD } else { MUL }))
+                    .collect::<Vec<_>>()
+                    .join(" . "),
+                ADD,
+            ),
             Expr::Call { func, args, .. } => (self.call(*func, args), ATOM),
             Expr::Matches(f) => self.filter_eval_inner(f),
         }

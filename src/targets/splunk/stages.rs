@@ -112,11 +112,17 @@ impl Printer<'_> {
                 out
             }
             StageKind::Spath {
+                input,
                 path,
                 output,
                 path_keyword,
             } => {
                 let mut out = String::from("spath ");
+                if let Some(i) = input {
+                    out.push_str("input=");
+                    out.push_str(&self.command_field(i));
+                    out.push(' ');
+                }
                 if *path_keyword {
                     out.push_str("path=");
                 }
