@@ -149,7 +149,7 @@ impl Row {
     }
 
     /// The event's JSON if its fields are visible.
-    fn visible_event(&self) -> Option<&Event> {
+    pub(crate) fn visible_event(&self) -> Option<&Event> {
         self.event.as_deref().filter(|_| !self.projected)
     }
 

@@ -176,6 +176,21 @@ pub struct Rename {
     pub from: FieldRef,
     /// Its new name.
     pub to: Alias,
+    /// `from` and `to` each hold one `*` (`properties.* as *`): every
+    /// column whose name matches `from` is renamed, the text the `*` matched
+    /// put in place of the `*` of `to`. Columns that do not match are left
+    /// alone.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub wildcard: bool,
+}
+
+impl Rename {
+    /// The text before and after the `*` of a wildcard name.
+    pub fn wildcard_parts(f: &FieldRef) -> Option<(String, String)> {
+        let s = f.path.render("[]");
+        let (a, b) = s.split_once('*')?;
+        Some((a.to_string(), b.to_string()))
+    }
 }
 
 /// A sort key.

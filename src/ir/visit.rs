@@ -154,7 +154,8 @@ pub fn stage_fields<'a>(stages: &'a [Stage], f: &mut impl FnMut(&'a FieldRef)) {
             | StageKind::Dedup { fields }
             | StageKind::FillNull { fields, .. } => fields.iter().for_each(&mut *f),
             StageKind::Rename { renames } => {
-                for r in renames {
+                // A wildcard names no one field.
+                for r in renames.iter().filter(|r| !r.wildcard) {
                     f(&r.from);
                     f(&r.to.name);
                 }

@@ -132,7 +132,11 @@ impl Lowerer {
                         name: names.define_field(&p.node.to.name.node),
                         upper: p.node.to.upper,
                     };
-                    items.push(Rename { from, to });
+                    items.push(Rename {
+                        from,
+                        to,
+                        wildcard: false,
+                    });
                 }
                 StageKind::Rename {
                     renames: List {

@@ -443,15 +443,75 @@ fn rename(c: &mut Cursor) -> PResult<StageKind> {
         if !items.is_empty() {
             seps.push(if c.eat(",") { Sep::Comma } else { Sep::Space });
         }
+        if let Some(r) = wildcard_rename(c)? {
+            items.push(r);
+            continue;
+        }
         let from = one_field(c)?;
         let Some(to) = alias(c, true)? else {
             return Err(c.expected("`as` and the new name"));
         };
-        items.push(Rename { from, to });
+        items.push(Rename {
+            from,
+            to,
+            wildcard: false,
+        });
     }
     Ok(StageKind::Rename {
         renames: List { items, seps },
     })
+}
+
+/// `a*b as c*d` (quoted or not), if the next name has a `*`: one `*` on
+/// each side, as Splunk requires the same number.
+fn wildcard_rename(c: &mut Cursor) -> PResult<Option<Rename>> {
+    c.ws();
+    let save = c.pos;
+    let (w, _) = c.take_while(|ch| !ch.is_whitespace() && ch != ',');
+    c.pos = save;
+    if !w.contains('*') {
+        return Ok(None);
+    }
+    let name = |c: &mut Cursor| -> PResult<(String, bool)> {
+        c.ws();
+        let at = c.pos;
+        let (n, q) = match c.peek() {
+            Some('"' | '\'') => {
+                let (n, q, _) = field_name(c)?;
+                (n, q)
+            }
+            _ => {
+                let (w, _) = c.take_while(|ch| !ch.is_whitespace() && !",()=\"[]".contains(ch));
+                (w.to_string(), false)
+            }
+        };
+        if n.matches('*').count() != 1 {
+            return Err(c.refuse(at, c.pos.max(at + 1), "a wildcard rename without exactly one `*` on each side"));
+        }
+        Ok((n, q))
+    };
+    let (from, fq) = name(c)?;
+    c.ws();
+    let kw = c.pos;
+    if !c.eat_kw("as") {
+        return Err(c.expected("`as` and the new name"));
+    }
+    let upper = &c.x.text[kw..c.pos] == "AS";
+    let (to, tq) = name(c)?;
+    Ok(Some(Rename {
+        from: FieldRef {
+            quoted: fq,
+            ..c.names.field(&from, fq)
+        },
+        to: Alias {
+            name: FieldRef {
+                quoted: tq,
+                ..FieldRef::local(&to)
+            },
+            upper,
+        },
+        wildcard: true,
+    }))
 }
 
 fn sort(c: &mut Cursor) -> PResult<StageKind> {

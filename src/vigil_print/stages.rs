@@ -77,6 +77,9 @@ impl Printer<'_> {
                 let items: Vec<String> = renames
                     .iter()
                     .map(|r| {
+                        if r.wildcard {
+                            self.error(sp, "a wildcard rename (`a.* as *`) has no form in Vigil's language");
+                        }
                         let from = self.field(&r.from, sp);
                         format!("{from}{}", self.alias(Some(&r.to), sp))
                     })

@@ -107,10 +107,17 @@ impl Fields {
     }
 }
 
-/// `rename a as b, ...`: a column without a value is left alone.
+/// `rename a as b, ...`, in order: a column without a value is left alone.
 #[derive(Debug)]
 pub struct Renames {
-    pairs: Vec<(Field, Key)>,
+    pairs: Vec<RenameOp>,
+}
+
+#[derive(Debug)]
+enum RenameOp {
+    One(Field, Key),
+    /// `p*s as q*r`: (p, s) and (q, r).
+    Wild((String, String), (String, String)),
 }
 
 impl Renames {
@@ -118,20 +125,77 @@ impl Renames {
         Renames {
             pairs: l
                 .iter()
-                .map(|r| (Field::new(&r.from), Field::new(&r.to.name).key))
+                .map(|r| {
+                    match (
+                        r.wildcard,
+                        Rename::wildcard_parts(&r.from),
+                        Rename::wildcard_parts(&r.to.name),
+                    ) {
+                        (true, Some(from), Some(to)) => RenameOp::Wild(from, to),
+                        _ => RenameOp::One(Field::new(&r.from), Field::new(&r.to.name).key),
+                    }
+                })
                 .collect(),
         }
     }
 
     pub fn apply(&self, mut row: Row) -> Row {
-        for (from, to) in &self.pairs {
-            if let Some(v) = row.get(from) {
-                row.set(&from.key, None);
-                row.set(to, Some(v));
+        for op in &self.pairs {
+            match op {
+                RenameOp::One(from, to) => {
+                    if let Some(v) = row.get(from) {
+                        row.set(&from.key, None);
+                        row.set(to, Some(v));
+                    }
+                }
+                RenameOp::Wild(from, to) => row = wild_rename(row, from, to),
             }
         }
         row
     }
+}
+
+/// Renames every column (the event's fields, then the pipeline's) whose
+/// name is `p…s` to `q…r`; the renamed column keeps its kind.
+fn wild_rename(mut row: Row, (p, s): &(String, String), (q, r): &(String, String)) -> Row {
+    let mut cols: Vec<(Key, Option<Val>)> = Vec::new();
+    if let Some(ev) = row.visible_event() {
+        for (name, v) in crate::eval::event::flatten(ev.json()) {
+            let key = Key {
+                local: false,
+                name: name.into(),
+            };
+            cols.push((key, Some(v)));
+        }
+    }
+    for c in &row.cols {
+        match cols.iter_mut().find(|(k, _)| *k == c.key) {
+            Some(slot) => slot.1 = c.val.clone(),
+            None => cols.push((c.key.clone(), c.val.clone())),
+        }
+    }
+    let moves: Vec<(Key, Key, Val)> = cols
+        .into_iter()
+        .filter_map(|(key, v)| {
+            let mid = key
+                .name
+                .strip_prefix(p.as_str())?
+                .strip_suffix(s.as_str())?
+                .to_string();
+            let to = Key {
+                local: key.local,
+                name: format!("{q}{mid}{r}").into(),
+            };
+            Some((key, to, v?))
+        })
+        .collect();
+    for (from, _, _) in &moves {
+        row.set(from, None);
+    }
+    for (_, to, v) in moves {
+        row.set(&to, Some(v));
+    }
+    row
 }
 
 /// `fillnull [value=v] [f, ...]`: missing or null columns get `v` (0 by

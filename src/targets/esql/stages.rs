@@ -58,6 +58,15 @@ impl Printer<'_> {
                 }
                 vec![format!("DROP {cols}")]
             }
+            StageKind::Rename { renames } if renames.iter().any(|r| r.wildcard) => {
+                self.error(
+                    s.span,
+                    "a wildcard rename (`a.* as *`): ES|QL's RENAME takes column names only",
+                    "wildcard rename",
+                    None,
+                );
+                Vec::new()
+            }
             StageKind::Rename { renames } => {
                 let parts: Vec<String> = renames
                     .iter()

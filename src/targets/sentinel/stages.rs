@@ -84,6 +84,15 @@ impl Printer<'_> {
                 }
                 vec![format!("project-away {}", cols.join(", "))]
             }
+            StageKind::Rename { renames } if renames.iter().any(|r| r.wildcard) => {
+                self.error(
+                    self.at,
+                    "a wildcard rename (`a.* as *`) is not translated to Kusto",
+                    "wildcard rename",
+                    None,
+                );
+                Vec::new()
+            }
             StageKind::Rename { renames } => {
                 let mut out = Vec::new();
                 for r in renames.iter() {

@@ -179,6 +179,14 @@ impl<'a> Walk<'a> {
             StageKind::Fields { remove: true, .. } | StageKind::Sort { .. } => {
                 self.left_out.push(s)
             }
+            StageKind::Rename { renames } if renames.iter().any(|r| r.wildcard) => {
+                return Err(unsupported(
+                    det,
+                    s,
+                    "a wildcard rename has no Sigma form",
+                    FILTER_ONLY_HELP,
+                ));
+            }
             StageKind::Rename { renames } => {
                 self.left_out.push(s);
                 for r in renames {
