@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use super::compile::Cx;
 use super::expr::{CExpr, Env};
 use super::pattern::{Cidr, Wildcard, compile_regex};
-use super::splfuncs;
 use super::row::Field;
+use super::splfuncs;
 use super::value::{Val, parse_number};
 use crate::ir::{Expr, Func, RegexFlags, Value};
 use crate::source::Span;
@@ -354,8 +354,9 @@ impl CallArgs {
                 let vals: Vec<Val> = self.args.iter().map(|a| a.eval(env)).collect();
                 splfuncs::concat(&vals)
             }
-            Func::UrlDecode => text_of(&self.arg(0, env))
-                .map_or(Val::Null, |t| Val::Str(splfuncs::urldecode(&t))),
+            Func::UrlDecode => {
+                text_of(&self.arg(0, env)).map_or(Val::Null, |t| Val::Str(splfuncs::urldecode(&t)))
+            }
             Func::RelativeTime => match (num(0), text_of(&self.arg(1, env))) {
                 (Some(t), Some(m)) => splfuncs::relative_time(t, &m).map_or(Val::Null, Val::num),
                 _ => Val::Null,

@@ -205,7 +205,10 @@ mod tests {
         assert_eq!(relative_time(T, "@mon"), Some(at(2025, 7, 1, 0)));
         assert_eq!(relative_time(T, "@q"), Some(at(2025, 7, 1, 0)));
         assert_eq!(relative_time(T, "-1y@y"), Some(at(2024, 1, 1, 0)));
-        assert_eq!(relative_time(at(2025, 3, 31, 0), "-1mon"), Some(at(2025, 2, 28, 0)));
+        assert_eq!(
+            relative_time(at(2025, 3, 31, 0), "-1mon"),
+            Some(at(2025, 2, 28, 0))
+        );
         assert_eq!(relative_time(T, "yesterday"), None);
         assert_eq!(relative_time(T, "@5m"), None);
     }
@@ -229,10 +232,7 @@ mod tests {
             Val::Multi(vec![Val::str("a,1"), Val::str("b,2")])
         );
         let d = Val::Multi(vec![Val::str("x"), Val::str("y"), Val::str("x")]);
-        assert_eq!(
-            mvdedup(&d),
-            Val::Multi(vec![Val::str("x"), Val::str("y")])
-        );
+        assert_eq!(mvdedup(&d), Val::Multi(vec![Val::str("x"), Val::str("y")]));
         assert_eq!(concat(&[Val::str("a"), Val::Int(1)]), Val::str("a1"));
         assert_eq!(concat(&[Val::str("a"), Val::Null]), Val::Null);
     }

@@ -486,7 +486,11 @@ fn wildcard_rename(c: &mut Cursor) -> PResult<Option<Rename>> {
             }
         };
         if n.matches('*').count() != 1 {
-            return Err(c.refuse(at, c.pos.max(at + 1), "a wildcard rename without exactly one `*` on each side"));
+            return Err(c.refuse(
+                at,
+                c.pos.max(at + 1),
+                "a wildcard rename without exactly one `*` on each side",
+            ));
         }
         Ok((n, q))
     };

@@ -273,7 +273,7 @@ mod tests {
                 .one_line()
                 .contains("tstats")
         );
-        assert!(read("a=1 | eval x = a . b").is_err());
+        assert!(read("a=1 | eval x = concat(a, b)").is_err());
     }
 
     #[test]

@@ -65,7 +65,11 @@ pub(super) fn regex(c: &mut Cursor) -> PResult<StageKind> {
     let re = c.text(&unescape_regex(raw), at + 1, false, ParamType::String);
     let span = c.span(start, c.pos);
     let f = Expr::Field(field);
-    let matches = call(Func::Match, vec![f.clone(), Expr::Lit(Value::Str(re))], span);
+    let matches = call(
+        Func::Match,
+        vec![f.clone(), Expr::Lit(Value::Str(re))],
+        span,
+    );
     let cond = if negated {
         Expr::Or(vec![
             call(Func::IsNull, vec![f], span),
@@ -94,7 +98,9 @@ pub(super) fn makemv(c: &mut Cursor) -> PResult<StageKind> {
             allow_empty = match w.to_ascii_lowercase().as_str() {
                 "true" | "t" => true,
                 "false" | "f" => false,
-                _ => return Err(c.error(at, c.pos, "not a boolean", "here", "write true or false")),
+                _ => {
+                    return Err(c.error(at, c.pos, "not a boolean", "here", "write true or false"));
+                }
             };
         } else if let Some((o, at)) = option(c, &["tokenizer", "setsv"]) {
             return Err(c.refuse(at, c.pos, &format!("the makemv option `{o}=`")));

@@ -78,7 +78,10 @@ impl Printer<'_> {
                     .iter()
                     .map(|r| {
                         if r.wildcard {
-                            self.error(sp, "a wildcard rename (`a.* as *`) has no form in Vigil's language");
+                            self.error(
+                                sp,
+                                "a wildcard rename (`a.* as *`) has no form in Vigil's language",
+                            );
                         }
                         let from = self.field(&r.from, sp);
                         format!("{from}{}", self.alias(Some(&r.to), sp))

@@ -156,7 +156,7 @@ impl Renames {
 }
 
 /// Renames every column (the event's fields, then the pipeline's) whose
-/// name is `p…s` to `q…r`; the renamed column keeps its kind.
+/// name is `p…s` to `q…r`.
 fn wild_rename(mut row: Row, (p, s): &(String, String), (q, r): &(String, String)) -> Row {
     let mut cols: Vec<(Key, Option<Val>)> = Vec::new();
     if let Some(ev) = row.visible_event() {
@@ -182,8 +182,10 @@ fn wild_rename(mut row: Row, (p, s): &(String, String), (q, r): &(String, String
                 .strip_prefix(p.as_str())?
                 .strip_suffix(s.as_str())?
                 .to_string();
+            // The reader resolves later names as event fields, since it
+            // cannot know which columns a wildcard renamed.
             let to = Key {
-                local: key.local,
+                local: false,
                 name: format!("{q}{mid}{r}").into(),
             };
             Some((key, to, v?))

@@ -313,7 +313,11 @@ impl Printer<'_> {
                 }
                 // A computed number is a double in ES|QL, whose text (`8.0`)
                 // is not SPL's (`8`).
-                let computed = |e: &Expr| match e {
+                let computed = |mut e: &Expr| {
+                    while let Expr::Group(inner) = e {
+                        e = inner;
+                    }
+                    match e {
                     Expr::Binary { op, .. } => !op.is_comparison(),
                     Expr::Neg(_) => true,
                     Expr::Call { func, .. } => matches!(
@@ -321,6 +325,7 @@ impl Printer<'_> {
                         Func::Pow | Func::Round | Func::Abs | Func::ToNumber | Func::Now
                     ),
                     _ => false,
+                    }
                 };
                 if args.iter().any(computed) {
                     return self.unsupported(

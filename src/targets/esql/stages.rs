@@ -125,7 +125,10 @@ impl Printer<'_> {
             StageKind::Spath { input: Some(i), .. } => {
                 self.error(
                     s.span,
-                    format!("`spath input={}`: ES|QL cannot parse JSON text held in a column", i.path),
+                    format!(
+                        "`spath input={}`: ES|QL cannot parse JSON text held in a column",
+                        i.path
+                    ),
                     "JSON text in a column",
                     None,
                 );

@@ -204,7 +204,10 @@ impl Printer<'_> {
             StageKind::Spath { input: Some(i), .. } => {
                 self.error(
                     self.at,
-                    format!("`spath input={}` (JSON text in a column) is not translated to Kusto", i.path),
+                    format!(
+                        "`spath input={}` (JSON text in a column) is not translated to Kusto",
+                        i.path
+                    ),
                     "JSON text in a column",
                     None,
                 );
