@@ -234,7 +234,16 @@ fn spath_input_reads_json_text_of_a_column() {
         text.contains("| spath input=j path=a.b{} output=o"),
         "{text}"
     );
-    assert!(refusal("k=* | spath input=j").contains("without a path"));
+    // Without a path, every key becomes a column named by its path.
+    let ev = [json!({"k": 1, "j": "[{\"R\": \"x\", \"E\": [\"p\"]}, {\"R\": \"y\"}]", "R": "old"})];
+    let rows = run(
+        "k=* | spath input=j | search \"{}.R\"=y | table {}.R {}.E{}",
+        &ev,
+    );
+    // (Rows name arrays the neutral way, `[]`.)
+    assert_eq!(rows, [json!({"[].R": ["x", "y"], "[].E[]": "p"})]);
+    assert!(splunk("k=* | spath input=j").ends_with("| spath input=j"));
+    assert!(refusal("k=* | spath output=o").contains("without a path"));
     let e = compile(
         &read("k=* | spath input=j path=c"),
         Target::Esql,

@@ -349,8 +349,9 @@ pub enum StageKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         input: Option<FieldRef>,
         /// The path (with `input`, a path inside that JSON, of kind
-        /// `Lookup`: not an event field).
-        path: FieldRef,
+        /// `Lookup`: not an event field). Absent only with `input`: every
+        /// key of that JSON becomes a column named by its path.
+        path: Option<FieldRef>,
         /// The output column (the path itself when absent).
         #[serde(skip_serializing_if = "Option::is_none")]
         output: Option<FieldRef>,

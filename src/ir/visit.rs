@@ -173,7 +173,9 @@ pub fn stage_fields<'a>(stages: &'a [Stage], f: &mut impl FnMut(&'a FieldRef)) {
                 if let Some(i) = input {
                     f(i);
                 }
-                f(path);
+                if let Some(p) = path {
+                    f(p);
+                }
                 if let Some(o) = output {
                     f(o);
                 }

@@ -102,7 +102,9 @@ impl Names {
             // without `output=` writes the path's own name, `fillnull` the
             // names it lists.
             StageKind::Spath {
-                path, output: None, ..
+                path: Some(path),
+                output: None,
+                ..
             } => self.revive(&path.path),
             StageKind::FillNull { fields, .. } => {
                 for f in &fields.items {

@@ -283,18 +283,18 @@ impl Lowerer {
                         }
                     }
                 }
-                let Some(path) = p else {
+                if p.is_none() && input.is_none() {
                     self.error(span, "`spath` needs a path", "no path");
                     return None;
-                };
+                }
                 let output = output.map(|f| names.define_field(&f));
                 // With `input=`, the path is inside that column's JSON.
-                let path = match &input {
-                    Some(_) => ir::FieldRef {
+                let path = match (&input, p) {
+                    (Some(_), Some(path)) => Some(ir::FieldRef {
                         kind: ir::FieldKind::Lookup,
                         ..ir::FieldRef::local(&path.path.render("{}"))
-                    },
-                    None => path,
+                    }),
+                    (_, p) => p,
                 };
                 StageKind::Spath {
                     input,

@@ -76,28 +76,28 @@ pub(super) fn spath(c: &mut Cursor) -> PResult<StageKind> {
             path = Some(field_name(c)?);
         }
     }
-    let Some((p, q, _)) = path else {
-        let what = if input.is_some() {
-            "`spath input=` without a path (every key of the JSON)"
-        } else {
-            "`spath` without a path (every key)"
-        };
-        return Err(c.refuse(c.pos.saturating_sub(5), c.pos, what));
-    };
     let output = output.map(|(n, q, _)| c.names.define_field(&n, q));
     // With `input=`, the path is inside that column's JSON, not an event
-    // field.
-    let path = if input.is_some() {
-        FieldRef {
+    // field; without a path, every key of that JSON becomes a column, read
+    // later as event fields are (the reader cannot know their names).
+    let path = match (path, &input) {
+        (None, None) => {
+            return Err(c.refuse(
+                c.pos.saturating_sub(5),
+                c.pos,
+                "`spath` without a path (every key)",
+            ));
+        }
+        (None, Some(_)) => None,
+        (Some((p, q, _)), Some(_)) => Some(FieldRef {
             kind: crate::ir::FieldKind::Lookup,
             quoted: q,
             ..FieldRef::local(&p)
-        }
-    } else {
-        c.names.field(&p, q)
+        }),
+        (Some((p, q, _)), None) => Some(c.names.field(&p, q)),
     };
-    if output.is_none() {
-        c.names.define(&path.path.render("{}"));
+    if let (None, Some(p)) = (&output, &path) {
+        c.names.define(&p.path.render("{}"));
     }
     Ok(StageKind::Spath {
         input,

@@ -129,11 +129,12 @@ impl Printer<'_> {
                 output,
                 path_keyword,
             } => {
-                let p = self.field(path, sp);
-                let mut out = if *path_keyword || input.is_some() {
-                    format!("spath path={p}")
-                } else {
-                    format!("spath {p}")
+                let mut out = match path {
+                    Some(p) if *path_keyword || input.is_some() => {
+                        format!("spath path={}", self.field(p, sp))
+                    }
+                    Some(p) => format!("spath {}", self.field(p, sp)),
+                    None => "spath".to_string(),
                 };
                 if let Some(i) = input {
                     let _ = write!(out, " input={}", self.field(i, sp));

@@ -114,30 +114,50 @@ impl Rex {
 #[derive(Debug)]
 pub struct Spath {
     input: Option<Field>,
-    path: JsonPath,
-    out: Key,
+    /// The path and the output column; none: every key of the input's JSON.
+    path: Option<(JsonPath, Key)>,
 }
 
 impl Spath {
-    pub fn new(input: Option<&FieldRef>, path: &FieldRef, output: Option<&FieldRef>) -> Spath {
+    pub fn new(
+        input: Option<&FieldRef>,
+        path: Option<&FieldRef>,
+        output: Option<&FieldRef>,
+    ) -> Spath {
         Spath {
             input: input.map(Field::new),
-            path: JsonPath::new(&path.path),
-            out: Field::new(output.unwrap_or(path)).key,
+            path: path.map(|p| (JsonPath::new(&p.path), Field::new(output.unwrap_or(p)).key)),
         }
     }
 
     pub fn apply(&self, mut row: Row) -> Row {
-        let v = match &self.input {
-            None => row.event.as_ref().and_then(|e| self.path.get_event(e)),
-            Some(f) => row
-                .get(f)
-                .and_then(|v| v.first().text().map(|t| t.into_owned()))
-                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-                .and_then(|json| self.path.get(&json)),
+        let json = self.input.as_ref().and_then(|f| {
+            let text = row.get(f)?.first().text()?.into_owned();
+            serde_json::from_str::<serde_json::Value>(&text).ok()
+        });
+        let Some((path, out)) = &self.path else {
+            // Every key, named by its path (`a.b`, `a{}.b`), as event
+            // fields are: later stages read them by those names.
+            for (name, v) in json
+                .as_ref()
+                .map(crate::eval::event::flatten)
+                .unwrap_or_default()
+            {
+                let key = Key {
+                    local: false,
+                    name: name.into(),
+                };
+                row.set(&key, Some(v));
+            }
+            return row;
+        };
+        let v = match (&self.input, &json) {
+            (None, _) => row.event.as_ref().and_then(|e| path.get_event(e)),
+            (Some(_), Some(json)) => path.get(json),
+            (Some(_), None) => None,
         };
         if let Some(v) = v {
-            row.set(&self.out, Some(v));
+            row.set(out, Some(v));
         }
         row
     }

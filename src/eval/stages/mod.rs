@@ -137,7 +137,11 @@ fn compile(s: &Stage, cx: &mut Cx, lookups: &Lookups) -> Option<CStage> {
             path,
             output,
             ..
-        } => CStage::Spath(extract::Spath::new(input.as_ref(), path, output.as_ref())),
+        } => CStage::Spath(extract::Spath::new(
+            input.as_ref(),
+            path.as_ref(),
+            output.as_ref(),
+        )),
         StageKind::MvExpand { field } => CStage::MvExpand(extract::MvExpand::new(field)),
         StageKind::Lookup {
             table,

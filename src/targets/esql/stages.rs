@@ -134,7 +134,15 @@ impl Printer<'_> {
                 );
                 Vec::new()
             }
-            StageKind::Spath { path, output, .. } => match output {
+            StageKind::Spath { path: None, .. } => {
+                self.error(s.span, "`spath` without a path", "no path", None);
+                Vec::new()
+            }
+            StageKind::Spath {
+                path: Some(path),
+                output,
+                ..
+            } => match output {
                 // The event's JSON is already fields: the path is a column.
                 Some(o) => {
                     let multi = self.is_multi(path);

@@ -213,7 +213,15 @@ impl Printer<'_> {
                 );
                 Vec::new()
             }
-            StageKind::Spath { path, output, .. } => match output {
+            StageKind::Spath { path: None, .. } => {
+                self.error(self.at, "`spath` without a path", "no path", None);
+                Vec::new()
+            }
+            StageKind::Spath {
+                path: Some(path),
+                output,
+                ..
+            } => match output {
                 Some(o) => {
                     let Some(c) = self.col(path) else {
                         return Vec::new();

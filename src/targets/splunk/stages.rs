@@ -117,16 +117,15 @@ impl Printer<'_> {
                 output,
                 path_keyword,
             } => {
-                let mut out = String::from("spath ");
+                let mut words = Vec::new();
                 if let Some(i) = input {
-                    out.push_str("input=");
-                    out.push_str(&self.command_field(i));
-                    out.push(' ');
+                    words.push(format!("input={}", self.command_field(i)));
                 }
-                if *path_keyword {
-                    out.push_str("path=");
+                if let Some(p) = path {
+                    let kw = if *path_keyword { "path=" } else { "" };
+                    words.push(format!("{kw}{}", self.command_field(p)));
                 }
-                out.push_str(&self.command_field(path));
+                let mut out = format!("spath {}", words.join(" "));
                 if let Some(o) = output {
                     out.push_str(" output=");
                     out.push_str(&self.command_field(o));
