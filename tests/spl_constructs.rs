@@ -302,3 +302,22 @@ fn new_eval_functions() {
     .expect("esql");
     assert!(esql.contains("EVAL p = POW(n, 2)"), "{esql}");
 }
+
+#[test]
+fn vigil_language_round_trip() {
+    let spl = "k=* | regex c!=\"^x\" | makemv delim=\",\" s | replace \"a\" with \"b\" in h | eval c = a . \"-\" . n, d = urldecode(u), t = relative_time(now(), \"-1d@d\"), z = mvzip(x, y, \"=\"), p = pow(2, 10), m = mvdedup(x) | spath input=j path=a.b output=o | spath input=j";
+    let det = read(spl);
+    let printed = vigil::vigil_print::print(&det).unwrap_or_else(|d| panic!("{}", d[0].one_line()));
+    let loaded = vigil::load::load_text(std::path::Path::new("t.vigil"), printed.text.clone());
+    assert!(
+        loaded.diagnostics.iter().all(|d| !d.is_error()),
+        "{}",
+        printed.text
+    );
+    let again = loaded.detections.into_iter().next().expect("a detection");
+    let a = compile(&det, Target::Splunk, "splunk-plain").expect("splunk");
+    let b = compile(&again, Target::Splunk, "splunk-plain").expect("splunk");
+    assert_eq!(a, b);
+    // A wildcard rename has no `.vigil` form: an error, not a silent drop.
+    assert!(vigil::vigil_print::print(&read("k=* | rename p.* as *")).is_err());
+}
