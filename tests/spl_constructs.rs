@@ -321,3 +321,24 @@ fn vigil_language_round_trip() {
     // A wildcard rename has no `.vigil` form: an error, not a silent drop.
     assert!(vigil::vigil_print::print(&read("k=* | rename p.* as *")).is_err());
 }
+
+/// Every construct issue 12 lists as what security_content's event
+/// searches use most is read.
+#[test]
+fn the_issues_list_is_read() {
+    for spl in [
+        "k=* | convert ctime(t) as u",
+        "k=* | convert timeformat=\"%Y\" ctime(t)",
+        "k=* | rename properties.* as *",
+        "k=* | spath input=j path=a output=o",
+        "k=* | regex f=\"x\"",
+        "k=* | makemv delim=\",\" f",
+        "k=* | replace \"a\" with \"b\" in f",
+        "k=* | stats count(eval(a > 1)) as n sum(eval(if(b, 1, 0))) as m by u",
+        "k=* | eval c = a . b, t = true(), n = null()",
+        "k=* | eval s = strftime(t, \"%Y-%m-%d\"), c = coalesce(a, b), i = mvindex(m, 0), p = split(s, \",\")",
+        "k=* | where like(a, \"x%\") AND lower(b) = upper(c) AND substr(d, 1, 2) = \"ab\" AND round(e, 2) > 1",
+    ] {
+        read(spl);
+    }
+}

@@ -140,6 +140,10 @@ pub fn relative_time(t: f64, modifier: &str) -> Option<f64> {
     if m.is_empty() || m == "now" {
         return Some(t);
     }
+    // Far outside any log's times (±300,000 years): no arithmetic overflow.
+    if !(-1e13..1e13).contains(&t) {
+        return None;
+    }
     let mut secs = t.floor() as i64;
     let frac = t - t.floor();
     let mut snapped = false;
@@ -170,13 +174,16 @@ pub fn relative_time(t: f64, modifier: &str) -> Option<f64> {
             }
             ('@', _) | (_, Unit::Weekday(_)) => return None,
             (sign, Unit::Secs(k)) => {
-                let d = n.checked_mul(k)?;
+                let d = n.checked_mul(k).filter(|d| *d < 10_000_000_000_000)?;
                 secs = if sign == '-' { secs - d } else { secs + d };
             }
             (sign, Unit::Months(k)) => {
-                let d = n.checked_mul(k)?;
+                let d = n.checked_mul(k).filter(|d| *d < 10_000_000)?;
                 secs = add_months(secs, if sign == '-' { -d } else { d });
             }
+        }
+        if secs.abs() > 10_000_000_000_000 {
+            return None;
         }
         rest = &body[digits + letters..];
     }
@@ -211,6 +218,8 @@ mod tests {
         );
         assert_eq!(relative_time(T, "yesterday"), None);
         assert_eq!(relative_time(T, "@5m"), None);
+        assert_eq!(relative_time(T, "-99999999999999999d"), None);
+        assert_eq!(relative_time(1e300, "-1d"), None);
     }
 
     #[test]
