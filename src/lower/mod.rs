@@ -76,6 +76,7 @@ pub fn lower_file(file: &ast::File, src: Arc<SourceFile>) -> (Option<Detection>,
         file: src,
         filter_span,
         span,
+        hints: Default::default(),
     };
     (Some(det), diags)
 }
@@ -86,6 +87,8 @@ pub(crate) struct Lowerer {
     pub(crate) params: BTreeMap<String, ParamType>,
     /// The names read so far, for [`Lowerer::check_reads`].
     pub(crate) reads: Vec<checks::Read>,
+    /// How the author spelled the stage being lowered.
+    pub(crate) hints: crate::ir::Hints,
 }
 
 impl Lowerer {
@@ -94,6 +97,7 @@ impl Lowerer {
             diags: Vec::new(),
             params: BTreeMap::new(),
             reads: Vec::new(),
+            hints: crate::ir::Hints::default(),
         }
     }
 

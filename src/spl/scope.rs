@@ -83,6 +83,11 @@ pub fn extract(
     (Filter::and(rest), scope, source)
 }
 
+/// True if `f` chooses data (`index=...`) rather than testing events.
+pub(super) fn is_source_term(f: &Filter) -> bool {
+    source_terms(f).is_some()
+}
+
 /// The (field, value) pairs if `f` only chooses data: a source term, or an
 /// OR or group of them.
 fn source_terms(f: &Filter) -> Option<Vec<(String, String)>> {

@@ -81,7 +81,7 @@ impl Printer<'_> {
                 func: f @ (Func::IsNull | Func::IsNotNull),
                 args,
                 span,
-            } if args.len() == 1 => {
+            } if args.len() == 1 && self.hints.func_case(*f).is_none() => {
                 let not = if *f == Func::IsNotNull { "not " } else { "" };
                 (
                     format!("{} is {not}null", self.expr(&args[0], *span, SUM)),
@@ -132,6 +132,10 @@ impl Printer<'_> {
                 other => self.expr(other, span, 0),
             })
             .collect();
-        format!("{}({})", func.name(), args.join(", "))
+        let name = match self.hints.func_case(func) {
+            Some(case) => case.apply(func.name()),
+            None => func.name().to_string(),
+        };
+        format!("{name}({})", args.join(", "))
     }
 }

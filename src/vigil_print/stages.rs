@@ -22,7 +22,10 @@ impl Printer<'_> {
             }
             let _ = writeln!(out, "# {}", c.replace(['\n', '\r'], " ").trim());
         }
-        let _ = writeln!(out, "| {}", self.stage(s));
+        self.hints = s.hints.clone();
+        let text = self.stage(s);
+        self.hints = Default::default();
+        let _ = writeln!(out, "| {text}");
     }
 
     fn stage(&mut self, s: &Stage) -> String {
@@ -102,9 +105,11 @@ impl Printer<'_> {
             }
             StageKind::Head { count } => format!("head {count}"),
             StageKind::Dedup { fields } => format!("dedup {}", self.fields(fields, sp)),
-            StageKind::Bin { field, span } => {
-                format!("bin {} span={span}", self.field(field, sp))
-            }
+            StageKind::Bin { field, span } => format!(
+                "{} {} span={span}",
+                if s.hints.alias { "bucket" } else { "bin" },
+                self.field(field, sp)
+            ),
             StageKind::Rex {
                 field,
                 regex: re,

@@ -49,6 +49,7 @@ impl Backend for Splunk {
             scope: det.scope,
             params: &opts.params,
             referenced,
+            hints: std::cell::RefCell::new(det.hints.clone()),
         };
         let unquotable = printer.unquotable_fields(det);
         if !unquotable.is_empty() {
@@ -105,6 +106,9 @@ pub(crate) struct Printer<'a> {
     /// SPL name differs from its Vigil name (`dc(data.ip)`, `dc(ip)`) gets an
     /// explicit `as` when a later stage uses it.
     referenced: std::collections::BTreeSet<String>,
+    /// The spelling hints of what is being printed: the detection's for its
+    /// filter, then each stage's (see [`ir::hint`]).
+    hints: std::cell::RefCell<ir::Hints>,
 }
 
 impl Printer<'_> {
