@@ -110,6 +110,20 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The `logsource` keys that name Splunk data: the Splunk reader puts a
+/// search's leading `index=`, `sourcetype=`, `source=` and `eventtype=`
+/// terms there (docs/splunk-import.md).
+pub const SPLUNK_SOURCE_KEYS: &[&str] = &["index", "sourcetype", "source", "eventtype"];
+
+/// The Splunk data-source terms of a `logsource`, as `key=value` text (for
+/// messages and Sigma's `definition`).
+pub fn splunk_source_terms(logsource: &BTreeMap<String, String>) -> Vec<String> {
+    SPLUNK_SOURCE_KEYS
+        .iter()
+        .filter_map(|k| logsource.get(*k).map(|v| format!("{k}={v}")))
+        .collect()
+}
+
 impl Profile {
     /// Parses a profile from YAML.
     pub fn from_yaml(text: &str) -> Result<Profile, String> {
@@ -163,6 +177,33 @@ impl Profile {
             }
         }
         Ok(())
+    }
+
+    /// The profile's choice for the data a detection reads: the value of the
+    /// entry of the `options.<option>` map whose selector matches the
+    /// detection's `logsource`. A selector is `key=value` terms separated by
+    /// spaces (`sourcetype=WinEventLog:Security`, `product=windows
+    /// category=process_creation`), all of which must hold (values compared
+    /// without case); the selector with most terms wins.
+    pub fn source_choice(
+        &self,
+        option: &str,
+        logsource: &BTreeMap<String, String>,
+    ) -> Option<&serde_json::Value> {
+        let map = self.options.get(option)?.as_object()?;
+        let matches = |selector: &str| {
+            selector.split_whitespace().all(|term| {
+                term.split_once('=').is_some_and(|(k, v)| {
+                    logsource
+                        .get(k)
+                        .is_some_and(|have| have.eq_ignore_ascii_case(v))
+                })
+            })
+        };
+        map.iter()
+            .filter(|(sel, _)| !sel.trim().is_empty() && matches(sel))
+            .max_by_key(|(sel, _)| sel.split_whitespace().count())
+            .map(|(_, v)| v)
     }
 
     /// The target's name for an event field, with `array_mark` after array

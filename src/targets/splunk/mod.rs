@@ -50,6 +50,7 @@ impl Backend for Splunk {
             params: &opts.params,
             referenced,
             hints: std::cell::RefCell::new(det.hints.clone()),
+            logsource: &det.meta.logsource,
         };
         let unquotable = printer.unquotable_fields(det);
         if !unquotable.is_empty() {
@@ -109,6 +110,9 @@ pub(crate) struct Printer<'a> {
     /// The spelling hints of what is being printed: the detection's for its
     /// filter, then each stage's (see [`ir::hint`]).
     hints: std::cell::RefCell<ir::Hints>,
+    /// The detection's data source; its Splunk terms (`index`,
+    /// `sourcetype`, ..., read from SPL) stand for the profile's.
+    logsource: &'a std::collections::BTreeMap<String, String>,
 }
 
 impl Printer<'_> {
@@ -154,17 +158,27 @@ impl Printer<'_> {
     /// sub-search).
     fn base(&self, _top: bool) -> String {
         let mut terms = Vec::new();
-        if let Some(i) = &self.profile.index {
-            terms.push(format!(
-                "index={}",
-                quote::search_text(&Text::lit(i.clone()))
-            ));
-        }
-        if let Some(s) = &self.profile.sourcetype {
-            terms.push(format!(
-                "sourcetype={}",
-                quote::search_text(&Text::lit(s.clone()))
-            ));
+        for key in crate::profile::SPLUNK_SOURCE_KEYS {
+            let profile_value = match *key {
+                "index" => self.profile.index.as_deref(),
+                "sourcetype" => self.profile.sourcetype.as_deref(),
+                _ => None,
+            };
+            let values: Vec<&str> = match self.logsource.get(*key) {
+                // The reader joins alternatives (`sourcetype=a OR
+                // sourcetype=b`) with ", ".
+                Some(v) => v.split(", ").collect(),
+                None => profile_value.into_iter().collect(),
+            };
+            let alternatives: Vec<String> = values
+                .iter()
+                .map(|v| format!("{key}={}", quote::search_text(&Text::lit(v.to_string()))))
+                .collect();
+            match alternatives.len() {
+                0 => {}
+                1 => terms.extend(alternatives),
+                _ => terms.push(format!("({})", alternatives.join(" OR "))),
+            }
         }
         if self.scope == Scope::Profile {
             for t in &self.profile.scope {
