@@ -130,8 +130,8 @@ fn kibana_kql_rules_name_the_mapped_index() {
     // Without a mapping, the profile's index.
     let plain = Profile::builtin("elastic-plain").unwrap();
     let item = vigil::package::Item::new(&det, String::from("x"), &plain, &BTreeMap::new());
-    let (ndjson, _) = vigil::package::kibana::render(&templates, &[item], Target::Kql, &plain)
-        .expect("renders");
+    let (ndjson, _) =
+        vigil::package::kibana::render(&templates, &[item], Target::Kql, &plain).expect("renders");
     let rule: serde_json::Value =
         serde_json::from_str(ndjson.lines().next().expect("a rule")).expect("json");
     assert_eq!(rule["index"], serde_json::json!(["logs-*"]));

@@ -39,7 +39,11 @@ impl Case {
     /// True if every letter of a word of `len` characters is upper case.
     pub fn is_upper(self, len: usize) -> bool {
         let len = len.min(64);
-        let all = if len == 64 { u64::MAX } else { (1u64 << len) - 1 };
+        let all = if len == 64 {
+            u64::MAX
+        } else {
+            (1u64 << len) - 1
+        };
         self.0 & all == all
     }
 
@@ -139,7 +143,12 @@ mod tests {
         let mut a = Hints::default();
         a.func(Func::IsNotNull, "ISNOTNULL");
         assert_eq!(a, Hints::default());
-        assert_eq!(a.func_case(Func::IsNotNull).map(|c| c.apply("isnotnull")).as_deref(), Some("ISNOTNULL"));
+        assert_eq!(
+            a.func_case(Func::IsNotNull)
+                .map(|c| c.apply("isnotnull"))
+                .as_deref(),
+            Some("ISNOTNULL")
+        );
         a.func(Func::IsNotNull, "isNotNull");
         assert_eq!(a.funcs.len(), 1, "first spelling wins");
     }

@@ -22,6 +22,7 @@ pub mod macros;
 mod names;
 mod scope;
 mod search;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -117,10 +118,7 @@ pub fn read_search(
 
 /// Reads the filter (the first segment) and the stages.
 /// Returns the filter, how it was spelled, and the stages.
-fn pipeline(
-    c: &mut Cursor,
-    segs: &[lex::Segment],
-) -> cursor::PResult<(Filter, Hints, Vec<Stage>)> {
+fn pipeline(c: &mut Cursor, segs: &[lex::Segment]) -> cursor::PResult<(Filter, Hints, Vec<Stage>)> {
     let mut rest = segs;
     let mut filter = Filter::True;
     let first = &segs[0];

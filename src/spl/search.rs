@@ -44,10 +44,9 @@ fn and_expr(c: &mut Cursor, top: bool) -> PResult<Filter> {
         }
         let explicit = !items.is_empty() && eat_op(c, "AND");
         let item = or_expr(c)?;
-        if items
-            .last()
-            .is_some_and(|prev| !super::scope::is_source_term(prev) && !super::scope::is_source_term(&item))
-        {
+        if items.last().is_some_and(|prev| {
+            !super::scope::is_source_term(prev) && !super::scope::is_source_term(&item)
+        }) {
             joins += 1;
             written += usize::from(explicit);
         }

@@ -126,7 +126,9 @@ impl Printer<'_> {
             Func::Match | Func::MvFind => format!("{name}({}, {})", arg(0), regex_arg(1)),
             Func::Replace => format!("{name}({}, {}, {})", arg(0), regex_arg(1), arg(2)),
             Func::Like => match args.get(1) {
-                Some(Expr::Lit(Value::Str(t))) => format!("{name}({}, {})", arg(0), like_pattern(t)),
+                Some(Expr::Lit(Value::Str(t))) => {
+                    format!("{name}({}, {})", arg(0), like_pattern(t))
+                }
                 _ => format!("{name}({})", all()),
             },
             _ => format!("{name}({})", all()),
