@@ -62,6 +62,38 @@ impl Case {
     }
 }
 
+/// A boolean operator of eval (and of Vigil's expressions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoolOp {
+    /// `and`
+    And,
+    /// `or`
+    Or,
+    /// `not`
+    Not,
+}
+
+impl BoolOp {
+    /// The operator written `word` in any case.
+    pub fn of(word: &str) -> Option<BoolOp> {
+        match word.to_ascii_lowercase().as_str() {
+            "and" => Some(BoolOp::And),
+            "or" => Some(BoolOp::Or),
+            "not" => Some(BoolOp::Not),
+            _ => None,
+        }
+    }
+
+    /// Its lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            BoolOp::And => "and",
+            BoolOp::Or => "or",
+            BoolOp::Not => "not",
+        }
+    }
+}
+
 /// Hints for a stage (or, on a detection, for its filter).
 #[derive(Clone, Debug, Default)]
 pub struct Hints {
@@ -70,8 +102,8 @@ pub struct Hints {
     pub alias: bool,
     /// The case of eval's boolean operators (`and`, `or`, `not`) in this
     /// stage, when the author wrote them otherwise than the source
-    /// language's convention.
-    pub ops: Option<Case>,
+    /// language's convention: first spelling per operator.
+    pub ops: Vec<(BoolOp, Case)>,
     /// Function names written otherwise than in lower case (`isNotNull`),
     /// first spelling per function.
     pub funcs: Vec<(Func, Case)>,
@@ -98,18 +130,28 @@ impl Hints {
         self.funcs.iter().find(|(f, _)| *f == func).map(|(_, c)| *c)
     }
 
-    /// Records the case of a boolean operator unless one is recorded;
-    /// `canonical` says whether this spelling is the language's own.
+    /// Records the case of a boolean operator written `written` unless one
+    /// is recorded for it; `canonical` says whether this spelling is the
+    /// language's own (then nothing is recorded).
     pub fn op(&mut self, written: &str, canonical: bool) {
-        if self.ops.is_none() && !canonical {
-            self.ops = Some(Case::of(written));
+        let Some(op) = BoolOp::of(written) else {
+            return;
+        };
+        if !canonical && !self.ops.iter().any(|(o, _)| *o == op) {
+            self.ops.push((op, Case::of(written)));
         }
+    }
+
+    /// `op` (its lower-case name) in the case the author wrote it, if
+    /// recorded.
+    pub fn op_case(&self, op: BoolOp) -> Option<Case> {
+        self.ops.iter().find(|(o, _)| *o == op).map(|(_, c)| *c)
     }
 
     /// True if no hint is recorded.
     pub fn is_empty(&self) -> bool {
         !self.alias
-            && self.ops.is_none()
+            && self.ops.is_empty()
             && self.funcs.is_empty()
             && !self.explicit_and
             && self.quoted.is_empty()

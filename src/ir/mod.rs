@@ -30,7 +30,7 @@ pub use expr::{BinOp, Expr};
 pub use field::{FieldKind, FieldRef, Path, Segment, TIMESTAMP};
 pub use filter::{Filter, Keyword, Ordering, Pred, Regex, RegexFlags, Test};
 pub use func::Func;
-pub use hint::{Case, Hints};
+pub use hint::{BoolOp, Case, Hints};
 pub use list::{List, Sep};
 pub use stage::*;
 pub use value::{Duration, Text, TextPart, TimeUnit, Value};

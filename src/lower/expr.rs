@@ -10,6 +10,7 @@ use crate::syntax::ast::{ArithOp, CmpOp, Expr, Node, TextOp, TextOperands};
 impl Lowerer {
     /// Lowers a row expression.
     pub(crate) fn expr(&mut self, e: &Node<Expr>, names: &Names) -> ir::Expr {
+        self.note_op(e);
         match &e.node {
             Expr::Or { items } => ir::Expr::Or(items.iter().map(|i| self.expr(i, names)).collect()),
             Expr::And { items } => {

@@ -75,9 +75,12 @@ impl Lowerer {
             A::Where { cond } => StageKind::Where {
                 cond: self.expr(cond, names),
             },
-            A::Search { filter } => StageKind::Search {
-                filter: self.filter_in(filter, names),
-            },
+            A::Search { filter } => {
+                self.note_explicit_and(filter);
+                StageKind::Search {
+                    filter: self.filter_in(filter, names),
+                }
+            }
             A::Stats {
                 event,
                 aggregates,

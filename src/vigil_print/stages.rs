@@ -42,7 +42,10 @@ impl Printer<'_> {
                 format!("eval {}", items.join(", "))
             }
             StageKind::Where { cond } => format!("where {}", self.expr(cond, sp, 0)),
-            StageKind::Search { filter } => format!("search {}", self.filter(filter, 0)),
+            StageKind::Search { filter } => {
+                let and = if s.hints.explicit_and { "AND" } else { "and" };
+                format!("search {}", self.top_filter(filter, and))
+            }
             StageKind::Stats {
                 event,
                 aggregates,

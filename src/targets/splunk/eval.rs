@@ -7,7 +7,9 @@
 
 use super::Printer;
 use super::quote::{eval_field, param_placeholder, quoted, regex_string, text_body};
-use crate::ir::{BinOp, Expr, FieldRef, Filter, Func, Ordering, Pred, Test, Text, TextPart, Value};
+use crate::ir::{
+    BinOp, BoolOp, Expr, FieldRef, Filter, Func, Ordering, Pred, Test, Text, TextPart, Value,
+};
 
 const OR: u8 = 1;
 const AND: u8 = 2;
@@ -65,7 +67,7 @@ impl Printer<'_> {
                     .iter()
                     .map(|x| self.eval_prec(x, AND))
                     .collect::<Vec<_>>()
-                    .join(&format!(" {} ", self.op_word("AND"))),
+                    .join(&format!(" {} ", self.op_word(BoolOp::And))),
                 AND,
             ),
             Expr::Or(items) => (
@@ -73,11 +75,11 @@ impl Printer<'_> {
                     .iter()
                     .map(|x| self.eval_prec(x, OR))
                     .collect::<Vec<_>>()
-                    .join(&format!(" {} ", self.op_word("OR"))),
+                    .join(&format!(" {} ", self.op_word(BoolOp::Or))),
                 OR,
             ),
             Expr::Not(x) => (
-                format!("{} {}", self.op_word("NOT"), self.eval_prec(x, NOT)),
+                format!("{} {}", self.op_word(BoolOp::Not), self.eval_prec(x, NOT)),
                 NOT,
             ),
             Expr::Neg(x) => (format!("-{}", self.eval_prec(x, NEG)), NEG),
@@ -146,10 +148,10 @@ impl Printer<'_> {
 
     /// A boolean operator of eval (`AND`, `OR`, `NOT`), in the case the
     /// author wrote them.
-    fn op_word(&self, canonical: &str) -> String {
-        match self.hints.borrow().ops {
-            Some(case) => case.apply(canonical),
-            None => canonical.to_string(),
+    fn op_word(&self, op: BoolOp) -> String {
+        match self.hints.borrow().op_case(op) {
+            Some(case) => case.apply(op.name()),
+            None => op.name().to_ascii_uppercase(),
         }
     }
 
