@@ -124,6 +124,37 @@ pub fn splunk_source_terms(logsource: &BTreeMap<String, String>) -> Vec<String> 
         .collect()
 }
 
+/// Alternatives of one data-source key (`sourcetype=a OR sourcetype=b`) as
+/// one `logsource` value: joined by `, `, with `\` and `,` inside a value
+/// escaped so that [`source_values`] gives them back exactly.
+pub fn join_source_values(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| v.replace('\\', "\\\\").replace(',', "\\,"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The alternatives of a `logsource` value written by
+/// [`join_source_values`].
+pub fn source_values(joined: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = joined.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => cur.extend(chars.next()),
+            ',' if chars.peek() == Some(&' ') => {
+                chars.next();
+                out.push(std::mem::take(&mut cur));
+            }
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
 impl Profile {
     /// Parses a profile from YAML.
     pub fn from_yaml(text: &str) -> Result<Profile, String> {
@@ -232,6 +263,44 @@ mod tests {
             let p = Profile::builtin(name).unwrap_or_else(|| panic!("{name} does not parse"));
             assert_eq!(p.name, name);
         }
+    }
+
+    #[test]
+    fn source_values_round_trip() {
+        for values in [
+            vec!["a".to_string()],
+            vec!["a, b".to_string(), "c\\".to_string(), ",".to_string()],
+            vec![String::new(), "x".to_string()],
+        ] {
+            assert_eq!(source_values(&join_source_values(&values)), values);
+        }
+    }
+
+    #[test]
+    fn the_most_specific_selector_wins() {
+        let mut p = Profile::builtin("elastic-plain").unwrap();
+        p.options.insert(
+            "indexes".into(),
+            serde_json::json!({"index=w": "one", "index=w sourcetype=S": "two", "bad": "x"}),
+        );
+        let ls = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let pick = |l: BTreeMap<String, String>| {
+            p.source_choice("indexes", &l)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        assert_eq!(
+            pick(ls(&[("index", "W"), ("sourcetype", "s")])).as_deref(),
+            Some("two")
+        );
+        assert_eq!(pick(ls(&[("index", "w")])).as_deref(), Some("one"));
+        assert_eq!(pick(ls(&[("index", "v")])), None);
+        assert_eq!(pick(ls(&[])), None);
     }
 
     #[test]

@@ -76,6 +76,13 @@ fn splunk_prints_the_searchs_own_data_source() {
         out.starts_with("index=main (sourcetype=a OR sourcetype=b)\n"),
         "{out}"
     );
+    // A value holding the separator stays one value.
+    let det = search("sourcetype=\"a, b\" OR sourcetype=\"c\\\\,\" x=1\n");
+    let out = compile(&det, Target::Splunk, &plain).query;
+    assert!(
+        out.starts_with("(sourcetype=\"a, b\" OR sourcetype=\"c\\\\,\")\n"),
+        "{out}"
+    );
 }
 
 #[test]

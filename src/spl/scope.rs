@@ -79,7 +79,10 @@ pub fn extract(
         Some(p) if !p.scope.is_empty() && !scoped => Scope::None,
         _ => Scope::Profile,
     };
-    let source = source.into_iter().map(|(k, v)| (k, v.join(", "))).collect();
+    let source = source
+        .into_iter()
+        .map(|(k, v)| (k, crate::profile::join_source_values(&v)))
+        .collect();
     (Filter::and(rest), scope, source)
 }
 

@@ -164,15 +164,14 @@ impl Printer<'_> {
                 "sourcetype" => self.profile.sourcetype.as_deref(),
                 _ => None,
             };
-            let values: Vec<&str> = match self.logsource.get(*key) {
-                // The reader joins alternatives (`sourcetype=a OR
-                // sourcetype=b`) with ", ".
-                Some(v) => v.split(", ").collect(),
-                None => profile_value.into_iter().collect(),
+            let values: Vec<String> = match self.logsource.get(*key) {
+                // Alternatives (`sourcetype=a OR sourcetype=b`).
+                Some(v) => crate::profile::source_values(v),
+                None => profile_value.into_iter().map(str::to_string).collect(),
             };
             let alternatives: Vec<String> = values
-                .iter()
-                .map(|v| format!("{key}={}", quote::search_text(&Text::lit(v.to_string()))))
+                .into_iter()
+                .map(|v| format!("{key}={}", quote::search_text(&Text::lit(v))))
                 .collect();
             match alternatives.len() {
                 0 => {}
