@@ -36,17 +36,6 @@ impl Case {
         self.0 == 0
     }
 
-    /// True if every letter of a word of `len` characters is upper case.
-    pub fn is_upper(self, len: usize) -> bool {
-        let len = len.min(64);
-        let all = if len == 64 {
-            u64::MAX
-        } else {
-            (1u64 << len) - 1
-        };
-        self.0 & all == all
-    }
-
     /// `word` with this case (ASCII letters only; other characters kept).
     pub fn apply(self, word: &str) -> String {
         word.chars()
@@ -147,15 +136,6 @@ impl Hints {
     pub fn op_case(&self, op: BoolOp) -> Option<Case> {
         self.ops.iter().find(|(o, _)| *o == op).map(|(_, c)| *c)
     }
-
-    /// True if no hint is recorded.
-    pub fn is_empty(&self) -> bool {
-        !self.alias
-            && self.ops.is_empty()
-            && self.funcs.is_empty()
-            && !self.explicit_and
-            && self.quoted.is_empty()
-    }
 }
 
 /// Hints never change meaning, so they take no part in comparisons.
@@ -173,8 +153,7 @@ mod tests {
     fn case_masks_letters_only() {
         assert_eq!(Case::of("isNotNull").apply("isnotnull"), "isNotNull");
         assert_eq!(Case::of("and").apply("and"), "and");
-        assert!(Case::of("AND").is_upper(3));
-        assert!(!Case::of("And").is_upper(3));
+        assert_eq!(Case::of("And").apply("and"), "And");
         assert!(Case::of("and").is_lower());
         // Applied to another word it only changes letter case.
         assert_eq!(Case::of("ABC").apply("x\"y"), "X\"Y");
