@@ -110,6 +110,51 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The `logsource` keys that name Splunk data: the Splunk reader puts a
+/// search's leading `index=`, `sourcetype=`, `source=` and `eventtype=`
+/// terms there (docs/splunk-import.md).
+pub const SPLUNK_SOURCE_KEYS: &[&str] = &["index", "sourcetype", "source", "eventtype"];
+
+/// The Splunk data-source terms of a `logsource`, as `key=value` text (for
+/// messages and Sigma's `definition`).
+pub fn splunk_source_terms(logsource: &BTreeMap<String, String>) -> Vec<String> {
+    SPLUNK_SOURCE_KEYS
+        .iter()
+        .filter_map(|k| logsource.get(*k).map(|v| format!("{k}={v}")))
+        .collect()
+}
+
+/// Alternatives of one data-source key (`sourcetype=a OR sourcetype=b`) as
+/// one `logsource` value: joined by `, `, with `\` and `,` inside a value
+/// escaped so that [`source_values`] gives them back exactly.
+pub fn join_source_values(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| v.replace('\\', "\\\\").replace(',', "\\,"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The alternatives of a `logsource` value written by
+/// [`join_source_values`].
+pub fn source_values(joined: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = joined.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => cur.extend(chars.next()),
+            ',' if chars.peek() == Some(&' ') => {
+                chars.next();
+                out.push(std::mem::take(&mut cur));
+            }
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
 impl Profile {
     /// Parses a profile from YAML.
     pub fn from_yaml(text: &str) -> Result<Profile, String> {
@@ -165,6 +210,33 @@ impl Profile {
         Ok(())
     }
 
+    /// The profile's choice for the data a detection reads: the value of the
+    /// entry of the `options.<option>` map whose selector matches the
+    /// detection's `logsource`. A selector is `key=value` terms separated by
+    /// spaces (`sourcetype=WinEventLog:Security`, `product=windows
+    /// category=process_creation`), all of which must hold (values compared
+    /// without case); the selector with most terms wins.
+    pub fn source_choice(
+        &self,
+        option: &str,
+        logsource: &BTreeMap<String, String>,
+    ) -> Option<&serde_json::Value> {
+        let map = self.options.get(option)?.as_object()?;
+        let matches = |selector: &str| {
+            selector.split_whitespace().all(|term| {
+                term.split_once('=').is_some_and(|(k, v)| {
+                    logsource
+                        .get(k)
+                        .is_some_and(|have| have.eq_ignore_ascii_case(v))
+                })
+            })
+        };
+        map.iter()
+            .filter(|(sel, _)| !sel.trim().is_empty() && matches(sel))
+            .max_by_key(|(sel, _)| sel.split_whitespace().count())
+            .map(|(_, v)| v)
+    }
+
     /// The target's name for an event field, with `array_mark` after array
     /// segments. An explicit entry in `fields` wins; a path that already
     /// starts with the prefix is left alone (so `data.type` and `type` both
@@ -191,6 +263,44 @@ mod tests {
             let p = Profile::builtin(name).unwrap_or_else(|| panic!("{name} does not parse"));
             assert_eq!(p.name, name);
         }
+    }
+
+    #[test]
+    fn source_values_round_trip() {
+        for values in [
+            vec!["a".to_string()],
+            vec!["a, b".to_string(), "c\\".to_string(), ",".to_string()],
+            vec![String::new(), "x".to_string()],
+        ] {
+            assert_eq!(source_values(&join_source_values(&values)), values);
+        }
+    }
+
+    #[test]
+    fn the_most_specific_selector_wins() {
+        let mut p = Profile::builtin("elastic-plain").unwrap();
+        p.options.insert(
+            "indexes".into(),
+            serde_json::json!({"index=w": "one", "index=w sourcetype=S": "two", "bad": "x"}),
+        );
+        let ls = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let pick = |l: BTreeMap<String, String>| {
+            p.source_choice("indexes", &l)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        assert_eq!(
+            pick(ls(&[("index", "W"), ("sourcetype", "s")])).as_deref(),
+            Some("two")
+        );
+        assert_eq!(pick(ls(&[("index", "w")])).as_deref(), Some("one"));
+        assert_eq!(pick(ls(&[("index", "v")])), None);
+        assert_eq!(pick(ls(&[])), None);
     }
 
     #[test]

@@ -43,18 +43,30 @@ fn undeclared_parameter_is_an_error() {
 }
 
 #[test]
-fn wrong_function_case_suggests_the_name() {
+fn function_names_are_read_in_any_case_and_keep_their_spelling() {
+    // SPL's eval reads function names in any case (Splunk's production
+    // searches call `ISNOTNULL(`), so Vigil does too, and the Splunk output
+    // keeps the author's spelling.
+    let (det, diags) = load_str(
+        "case.vigil",
+        "title: \"x\"\nsearch type == \"s\"\n| where isNotNull(ip) and LOWER(ip) == \"a\"\n",
+    );
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let det = det.expect("a detection");
+    let out = common::compile(&det, vigil::targets::Target::Splunk).expect("compiles");
+    assert!(
+        out.ends_with("| where isNotNull('data.ip') AND LOWER('data.ip') = \"a\""),
+        "{out}"
+    );
+    // An unknown name is still an error, with the nearest function.
     let (det, diags) = load_str(
         "bad.vigil",
-        "title: \"x\"\nsearch type == \"s\"\n| where isNotNull(ip)\n",
+        "title: \"x\"\nsearch type == \"s\"\n| where isNotNul(ip)\n",
     );
     assert!(det.is_none());
     let d = diags.iter().find(|d| d.is_error()).expect("an error");
-    assert_eq!(d.message, "unknown function `isNotNull`");
-    assert_eq!(
-        d.help.as_deref(),
-        Some("function names are lower case: `isnotnull`")
-    );
+    assert_eq!(d.message, "unknown function `isNotNul`");
+    assert_eq!(d.help.as_deref(), Some("did you mean `isnotnull`?"));
 }
 
 #[test]

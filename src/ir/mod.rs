@@ -13,6 +13,7 @@ pub mod expr;
 pub mod field;
 pub mod filter;
 pub mod func;
+pub mod hint;
 pub mod list;
 pub mod params;
 pub mod pattern;
@@ -29,6 +30,7 @@ pub use expr::{BinOp, Expr};
 pub use field::{FieldKind, FieldRef, Path, Segment, TIMESTAMP};
 pub use filter::{Filter, Keyword, Ordering, Pred, Regex, RegexFlags, Test};
 pub use func::Func;
+pub use hint::{BoolOp, Case, Hints};
 pub use list::{List, Sep};
 pub use stage::*;
 pub use value::{Duration, Text, TextPart, TimeUnit, Value};
@@ -163,6 +165,9 @@ pub struct Detection {
     /// Where the detection starts (its title or first line).
     #[serde(skip)]
     pub span: Span,
+    /// How the author spelled the filter (see [`hint`]).
+    #[serde(skip)]
+    pub hints: Hints,
 }
 
 /// Checks a detection id: it names the detection in every package (a

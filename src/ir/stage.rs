@@ -24,6 +24,9 @@ pub struct Stage {
     /// Where it was written.
     #[serde(skip)]
     pub span: Span,
+    /// How the author spelled it (see [`super::hint`]).
+    #[serde(skip)]
+    pub hints: super::hint::Hints,
 }
 
 /// `name = expr` in `eval`.

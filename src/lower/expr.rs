@@ -10,6 +10,7 @@ use crate::syntax::ast::{ArithOp, CmpOp, Expr, Node, TextOp, TextOperands};
 impl Lowerer {
     /// Lowers a row expression.
     pub(crate) fn expr(&mut self, e: &Node<Expr>, names: &Names) -> ir::Expr {
+        self.note_op(e);
         match &e.node {
             Expr::Or { items } => ir::Expr::Or(items.iter().map(|i| self.expr(i, names)).collect()),
             Expr::And { items } => {
@@ -203,15 +204,14 @@ impl Lowerer {
         names: &Names,
         e: &Node<Expr>,
     ) -> ir::Expr {
-        let Some(func) = Func::from_name(&name.node) else {
-            let lower = name.node.to_ascii_lowercase();
+        // Function names are read in any case, as SPL's eval reads them;
+        // the spelling is kept for printers that share it.
+        let lower = name.node.to_ascii_lowercase();
+        let Some(func) = Func::from_name(&lower) else {
             let near = crate::schema::closest(&lower, Func::ALL.iter().map(|f| f.name()));
             let help = match lower.as_str() {
                 "true" | "false" => format!("write the literal `{lower}` without parentheses"),
                 "null" => "write the literal `null` without parentheses".to_string(),
-                _ if Func::from_name(&lower).is_some() => {
-                    format!("function names are lower case: `{lower}`")
-                }
                 _ if near.is_some() => format!("did you mean `{}`?", near.unwrap_or_default()),
                 _ => format!(
                     "known functions: {}",
@@ -231,6 +231,7 @@ impl Lowerer {
             );
             return ir::Expr::Lit(Value::Null);
         };
+        self.hints.func(func, &name.node);
         if !func.accepts(args.len()) {
             self.error_help(
                 codes::SEMANTIC,

@@ -11,7 +11,18 @@ use crate::syntax::ast::{self, CmpOp, Expr, Node, Piece, SepList, StrLit, TextOp
 impl Lowerer {
     /// Lowers the detection's leading search (every name is an event field).
     pub(crate) fn filter(&mut self, e: &Node<Expr>) -> Filter {
+        self.note_explicit_and(e);
         self.filter_in(e, &Names::default())
+    }
+
+    /// A search whose top-level `and`s are all written `AND` asks for SPL's
+    /// explicit `AND` between its terms (SPL implies it otherwise).
+    pub(crate) fn note_explicit_and(&mut self, e: &Node<Expr>) {
+        if let Expr::And { items } = &e.node {
+            self.hints.explicit_and = items
+                .windows(2)
+                .all(|w| self.op_between(w[0].span, w[1].span) == "AND");
+        }
     }
 
     /// Lowers a filter with the pipeline's names in scope.

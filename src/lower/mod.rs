@@ -42,6 +42,7 @@ pub fn lower_file(file: &ast::File, src: Arc<SourceFile>) -> (Option<Detection>,
         Some(e) => cx.filter(e),
         None => Filter::True,
     };
+    let filter_hints = std::mem::take(&mut cx.hints);
     let filter_span = file
         .query
         .node
@@ -76,6 +77,7 @@ pub fn lower_file(file: &ast::File, src: Arc<SourceFile>) -> (Option<Detection>,
         file: src,
         filter_span,
         span,
+        hints: filter_hints,
     };
     (Some(det), diags)
 }
@@ -86,14 +88,53 @@ pub(crate) struct Lowerer {
     pub(crate) params: BTreeMap<String, ParamType>,
     /// The names read so far, for [`Lowerer::check_reads`].
     pub(crate) reads: Vec<checks::Read>,
+    /// How the author spelled the stage being lowered.
+    pub(crate) hints: crate::ir::Hints,
+    /// The source, to see how operators were spelled.
+    pub(crate) src: Arc<SourceFile>,
 }
 
 impl Lowerer {
-    fn new(_src: Arc<SourceFile>) -> Self {
+    fn new(src: Arc<SourceFile>) -> Self {
         Lowerer {
             diags: Vec::new(),
             params: BTreeMap::new(),
             reads: Vec::new(),
+            hints: crate::ir::Hints::default(),
+            src,
+        }
+    }
+
+    /// The boolean operator written between two operands (`and`, `AND`,
+    /// ...), or at the start of a `not`.
+    pub(crate) fn op_between(&self, before: Span, after: Span) -> &str {
+        self.src
+            .text
+            .get(before.end..after.start)
+            .unwrap_or_default()
+            .trim()
+    }
+
+    /// Records how the boolean operators of `e` (an `and`, `or` or `not`)
+    /// were spelled: Vigil writes them in lower case, so another case is a
+    /// hint (kept by `vigil fmt`, followed by the Splunk printer).
+    pub(crate) fn note_op(&mut self, e: &ast::Node<ast::Expr>) {
+        let written = match &e.node {
+            ast::Expr::And { items } | ast::Expr::Or { items } if items.len() > 1 => {
+                self.op_between(items[0].span, items[1].span).to_string()
+            }
+            ast::Expr::Not { .. } => self
+                .src
+                .text
+                .get(e.span.start..e.span.end)
+                .and_then(|t| t.get(..3))
+                .unwrap_or_default()
+                .to_string(),
+            _ => return,
+        };
+        if written.len() <= 3 && written.chars().all(|c| c.is_ascii_alphabetic()) {
+            let canonical = written.chars().all(|c| c.is_ascii_lowercase());
+            self.hints.op(&written, canonical);
         }
     }
 

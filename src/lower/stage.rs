@@ -46,12 +46,14 @@ impl Lowerer {
         stages
             .iter()
             .filter_map(|s| {
+                self.hints = ir::Hints::default();
                 let kind = self.stage(&s.node.kind, s.span, names)?;
                 names.after_stage(&kind, s.span);
                 Some(ir::Stage {
                     kind,
                     comments: s.node.comments.clone(),
                     span: s.span,
+                    hints: std::mem::take(&mut self.hints),
                 })
             })
             .collect()
@@ -73,9 +75,12 @@ impl Lowerer {
             A::Where { cond } => StageKind::Where {
                 cond: self.expr(cond, names),
             },
-            A::Search { filter } => StageKind::Search {
-                filter: self.filter_in(filter, names),
-            },
+            A::Search { filter } => {
+                self.note_explicit_and(filter);
+                StageKind::Search {
+                    filter: self.filter_in(filter, names),
+                }
+            }
             A::Stats {
                 event,
                 aggregates,
@@ -177,7 +182,12 @@ impl Lowerer {
             A::Dedup { fields } => StageKind::Dedup {
                 fields: self.fields(fields, names),
             },
-            A::Bin { field, options } => {
+            A::Bin {
+                alias,
+                field,
+                options,
+            } => {
+                self.hints.alias = *alias;
                 let mut span_opt = None;
                 for o in options {
                     match o.node.name.node.as_str() {

@@ -86,15 +86,19 @@ pub fn render(
             ));
         }
     };
-    let index = (target == Target::Kql).then(|| {
-        profile
-            .index
-            .as_deref()
-            .unwrap_or("*")
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .collect::<Vec<_>>()
-    });
+    // A KQL rule names its indices beside the query (ES|QL's `FROM` is in
+    // it): the profile's choice for the detection's data, else its index.
+    let index_of = |item: &Item| {
+        (target == Target::Kql).then(|| {
+            item.index
+                .as_deref()
+                .or(profile.index.as_deref())
+                .unwrap_or("*")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+    };
     let mut warnings = Vec::new();
     let mut rules = Vec::new();
     for item in items {
@@ -133,7 +137,7 @@ pub fn render(
             risk_score,
             rule_type,
             language,
-            index: index.clone(),
+            index: index_of(item),
             query: &item.query,
             from: format!("now-{window}"),
             interval: window,

@@ -64,6 +64,9 @@ pub struct Item {
     pub enabled: bool,
     /// When and over what window to run it.
     pub schedule: schedule::Schedule,
+    /// The index pattern the profile maps the detection's data to (option
+    /// `indexes`, see [`Profile::source_choice`]), if it maps it.
+    pub index: Option<String>,
 }
 
 impl Item {
@@ -96,6 +99,10 @@ impl Item {
             unset_params,
             left_out: Vec::new(),
             schedule: schedule::Schedule::of(det),
+            index: profile
+                .source_choice("indexes", &det.meta.logsource)
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
         }
     }
 }

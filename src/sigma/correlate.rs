@@ -47,6 +47,7 @@ pub fn lower(cx: &mut Cx, c: &Correlation, inputs: &[Input]) -> Option<(Filter, 
         kind,
         comments: Vec::new(),
         span,
+        hints: Default::default(),
     };
     let filter = match inputs {
         [one] => one.filter.clone(),

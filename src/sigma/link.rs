@@ -61,6 +61,7 @@ pub fn link(mut files: Vec<Parsed>) -> Vec<Linked> {
                     file: file.clone(),
                     filter_span: r.filter_span,
                     span: r.span,
+                    hints: Default::default(),
                 }),
                 Doc::Correlation(_) => {
                     if let Some(d) = correlations[fi][di].take() {
@@ -301,6 +302,7 @@ fn link_correlation(
         file: file.clone(),
         filter_span: c.rules_span,
         span: c.span,
+        hints: Default::default(),
     })
 }
 

@@ -125,7 +125,10 @@ pub fn command(
                 fields: field_list(c, &[])?,
             }
         }
-        "bin" | "bucket" => bin(c)?,
+        "bin" | "bucket" => {
+            c.hints.alias = name == "bucket";
+            bin(c)?
+        }
         "rex" => columns::rex(c)?,
         "spath" => columns::spath(c)?,
         "mvexpand" => {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::lex::Expanded;
 use super::names::Names;
 use crate::diagnostic::{Diagnostic, codes};
-use crate::ir::{ParamType, Text, TextPart};
+use crate::ir::{Hints, ParamType, Text, TextPart};
 use crate::source::Span;
 
 /// A failed parse: the diagnostic to report.
@@ -24,6 +24,8 @@ pub struct Cursor<'a> {
     pub names: &'a mut Names,
     /// Parameters seen, with the type their use implies.
     pub params: &'a mut BTreeMap<String, (ParamType, Span)>,
+    /// How the author spelled the stage being read.
+    pub hints: Hints,
 }
 
 impl<'a> Cursor<'a> {

@@ -17,7 +17,7 @@ fn or(c: &mut Cursor) -> PResult<Expr> {
     let start = c.pos;
     let mut items = vec![and(c)?];
     loop {
-        if c.eat_kw("OR") {
+        if eat_op(c, "OR") {
             items.push(and(c)?);
         } else if c.eat_kw("XOR") {
             return Err(c.refuse(start, c.pos, "XOR"));
@@ -34,7 +34,7 @@ fn or(c: &mut Cursor) -> PResult<Expr> {
 
 fn and(c: &mut Cursor) -> PResult<Expr> {
     let mut items = vec![not(c)?];
-    while c.eat_kw("AND") {
+    while eat_op(c, "AND") {
         items.push(not(c)?);
     }
     Ok(if items.len() == 1 {
@@ -44,8 +44,21 @@ fn and(c: &mut Cursor) -> PResult<Expr> {
     })
 }
 
+/// Consumes the boolean operator `op` in any case, recording a spelling
+/// other than SPL's upper case.
+fn eat_op(c: &mut Cursor, op: &str) -> bool {
+    c.ws();
+    let at = c.pos;
+    if !c.eat_kw(op) {
+        return false;
+    }
+    let written = &c.x.text[at..c.pos];
+    c.hints.op(written, written == op);
+    true
+}
+
 fn not(c: &mut Cursor) -> PResult<Expr> {
-    if c.eat_kw("NOT") {
+    if eat_op(c, "NOT") {
         return Ok(Expr::Not(Box::new(not(c)?)));
     }
     cmp(c)
@@ -351,6 +364,7 @@ fn call(c: &mut Cursor, name: &str, start: usize) -> PResult<Expr> {
             &format!("the eval function `{name}()`"),
         ));
     };
+    c.hints.func(func, name);
     let mut args = Vec::new();
     while !c.eat(")") {
         if !args.is_empty() && !c.eat(",") {
@@ -408,6 +422,7 @@ fn searchmatch(c: &mut Cursor, start: usize) -> PResult<Expr> {
         end: x.text.len(),
         names: c.names,
         params: c.params,
+        hints: crate::ir::Hints::default(),
     };
     let f = super::search::filter(&mut sub)?;
     Ok(Expr::Matches(Box::new(f)))

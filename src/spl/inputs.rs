@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::yaml::ScalarMap;
 use super::{Macros, conf, config, read_search};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Detection, Meta};
@@ -190,10 +191,31 @@ fn yaml_field(file: &Arc<SourceFile>, macros: &Macros) -> Result<Detection, Diag
             .filter_map(|t| t.as_str().map(str::to_string))
             .collect();
     }
-    // Spans point into the search itself (its place in the YAML text is
-    // not kept by the YAML reader).
     let spl = SourceFile::new(format!("{} (search)", file.name), search);
-    read_search(&spl, 0, search, meta, macros)
+    let result = read_search(&spl, 0, search, meta, macros);
+    // Spans count bytes of the field's decoded text; mapped back, they
+    // point at the YAML file's own lines. Without a map (a scalar the walk
+    // cannot pair with its source), they point into the search.
+    let Some(map) = search_node(&file.text).and_then(|n| ScalarMap::new(&file.text, &n)) else {
+        return result;
+    };
+    match result {
+        Ok(mut det) => {
+            map.detection(&mut det, file);
+            Ok(det)
+        }
+        Err(d) => Err(map.diagnostic(d, file)),
+    }
+}
+
+/// The `splunk:` or `search:` node of a YAML detection, with its place in
+/// the text.
+fn search_node(text: &str) -> Option<crate::sigma::yaml::Node> {
+    let (docs, _) = crate::sigma::yaml::parse_stream(text);
+    let root = docs.into_iter().next()?.root?;
+    ["splunk", "search"]
+        .iter()
+        .find_map(|k| root.get(k).filter(|n| n.as_text().is_some()).cloned())
 }
 
 #[cfg(test)]

@@ -23,12 +23,13 @@ mod names;
 mod rewrite;
 mod scope;
 mod search;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Detection, Filter, Meta, Param, SourceKind, Stage, SubQuery};
+use crate::ir::{Detection, Filter, Hints, Meta, Param, SourceKind, Stage, SubQuery};
 use crate::source::{SourceFile, Span};
 use cursor::Cursor;
 pub use inputs::{is_spl_input, load};
@@ -71,13 +72,14 @@ pub fn read_search(
     let mut names = Names::default();
     names.profile = scope::profile_for(&x.text[..segs[0].end]);
     let mut params = BTreeMap::new();
-    let (filter, pipeline) = {
+    let (filter, hints, pipeline) = {
         let mut c = Cursor {
             x: &x,
             pos: 0,
             end: x.text.len(),
             names: &mut names,
             params: &mut params,
+            hints: Hints::default(),
         };
         pipeline(&mut c, &segs).map_err(|d| d.in_file(file))?
     };
@@ -111,11 +113,13 @@ pub fn read_search(
         file: file.clone(),
         filter_span: x.span(0, segs[0].end),
         span,
+        hints,
     })
 }
 
 /// Reads the filter (the first segment) and the stages.
-fn pipeline(c: &mut Cursor, segs: &[lex::Segment]) -> cursor::PResult<(Filter, Vec<Stage>)> {
+/// Returns the filter, how it was spelled, and the stages.
+fn pipeline(c: &mut Cursor, segs: &[lex::Segment]) -> cursor::PResult<(Filter, Hints, Vec<Stage>)> {
     let mut rest = segs;
     let mut filter = Filter::True;
     let first = &segs[0];
@@ -153,6 +157,7 @@ fn pipeline(c: &mut Cursor, segs: &[lex::Segment]) -> cursor::PResult<(Filter, V
             .with_help("write a search such as `index=main sourcetype=x user=bob`"),
         ));
     }
+    let filter_hints = std::mem::take(&mut c.hints);
     let mut stages = Vec::new();
     for seg in &rest[1..] {
         c.pos = seg.start;
@@ -164,23 +169,26 @@ fn pipeline(c: &mut Cursor, segs: &[lex::Segment]) -> cursor::PResult<(Filter, V
                 kind,
                 comments: seg.comments.clone(),
                 span: c.span(start, seg.end),
+                hints: std::mem::take(&mut c.hints),
             });
         }
+        c.hints = Hints::default();
     }
-    Ok((filter, stages))
+    Ok((filter, filter_hints, stages))
 }
 
 /// A join's sub-search, between `open` and `close` in the expanded text.
 fn subsearch(c: &mut Cursor, open: usize, close: usize) -> cursor::PResult<SubQuery> {
     let segs = lex::segments_in(c.x, open, close);
     let mut names = c.names.sub();
-    let (filter, stages) = {
+    let (filter, _, stages) = {
         let mut sc = Cursor {
             x: c.x,
             pos: open,
             end: close,
             names: &mut names,
             params: c.params,
+            hints: Hints::default(),
         };
         pipeline(&mut sc, &segs)?
     };

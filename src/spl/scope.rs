@@ -79,8 +79,16 @@ pub fn extract(
         Some(p) if !p.scope.is_empty() && !scoped => Scope::None,
         _ => Scope::Profile,
     };
-    let source = source.into_iter().map(|(k, v)| (k, v.join(", "))).collect();
+    let source = source
+        .into_iter()
+        .map(|(k, v)| (k, crate::profile::join_source_values(&v)))
+        .collect();
     (Filter::and(rest), scope, source)
+}
+
+/// True if `f` chooses data (`index=...`) rather than testing events.
+pub(super) fn is_source_term(f: &Filter) -> bool {
+    source_terms(f).is_some()
 }
 
 /// The (field, value) pairs if `f` only chooses data: a source term, or an

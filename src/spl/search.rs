@@ -15,7 +15,7 @@ const TIME_MODIFIERS: &[&str] = &["earliest", "latest", "_index_earliest", "_ind
 
 /// Reads a filter up to the end of the stage.
 pub fn filter(c: &mut Cursor) -> PResult<Filter> {
-    let f = and_expr(c)?;
+    let f = and_expr(c, true)?;
     if !c.at_end() {
         return Err(c.expected("a search term"));
     }
@@ -31,16 +31,29 @@ fn eat_op(c: &mut Cursor, op: &str) -> bool {
     false
 }
 
-fn and_expr(c: &mut Cursor) -> PResult<Filter> {
-    let mut items = Vec::new();
+/// Terms joined by AND, written or implied. At the top level, records
+/// whether the author wrote every AND between terms that test events (the
+/// joins beside `index=`-like terms, which the printer writes apart, do not
+/// count).
+fn and_expr(c: &mut Cursor, top: bool) -> PResult<Filter> {
+    let mut items: Vec<Filter> = Vec::new();
+    let (mut joins, mut written) = (0, 0);
     loop {
         if c.at_end() || c.peek() == Some(')') {
             break;
         }
-        if !items.is_empty() {
-            eat_op(c, "AND");
+        let explicit = !items.is_empty() && eat_op(c, "AND");
+        let item = or_expr(c)?;
+        if items.last().is_some_and(|prev| {
+            !super::scope::is_source_term(prev) && !super::scope::is_source_term(&item)
+        }) {
+            joins += 1;
+            written += usize::from(explicit);
         }
-        items.push(or_expr(c)?);
+        items.push(item);
+    }
+    if top && joins > 0 && written == joins {
+        c.hints.explicit_and = true;
     }
     Ok(Filter::and(items))
 }
@@ -69,7 +82,7 @@ fn term(c: &mut Cursor) -> PResult<Filter> {
     match c.peek() {
         Some('(') => {
             c.eat("(");
-            let inner = and_expr(c)?;
+            let inner = and_expr(c, false)?;
             if !c.eat(")") {
                 return Err(c.expected("`)`"));
             }
@@ -257,6 +270,10 @@ fn compare(
             value,
         },
     };
+    if v.quoted && matches!(test, Test::Eq { .. } | Test::Ne { .. }) {
+        let span = c.span(start, c.pos);
+        c.hints.quoted.push(span);
+    }
     Ok(pred(c, field, test, start))
 }
 

@@ -202,8 +202,11 @@ pub enum StageKind {
         /// The key fields.
         fields: SepList<Field>,
     },
-    /// `bin f span=1h`.
+    /// `bin f span=1h` (or `bucket f span=1h`).
     Bin {
+        /// Written `bucket`, SPL's alias.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        alias: bool,
         /// The field to bin.
         field: Node<Field>,
         /// Options (`span`).

@@ -5,7 +5,7 @@
 
 use super::Printer;
 use super::quote::{self, regex, string};
-use crate::ir::{BinOp, Expr, Func, Value};
+use crate::ir::{BinOp, BoolOp, Expr, Func, Value};
 use crate::source::Span;
 
 const OR: u8 = 1;
@@ -41,9 +41,18 @@ impl Printer<'_> {
                 let r = self.expr(rhs, span, r);
                 (format!("{l} {sym} {r}"), prec)
             }
-            Expr::And(v) => (self.join_exprs(v, span, " and ", NOT), AND),
-            Expr::Or(v) => (self.join_exprs(v, span, " or ", AND), OR),
-            Expr::Not(x) => (format!("not {}", self.expr(x, span, NOT)), NOT),
+            Expr::And(v) => {
+                let op = format!(" {} ", self.op_word(BoolOp::And));
+                (self.join_exprs(v, span, &op, NOT), AND)
+            }
+            Expr::Or(v) => {
+                let op = format!(" {} ", self.op_word(BoolOp::Or));
+                (self.join_exprs(v, span, &op, AND), OR)
+            }
+            Expr::Not(x) => {
+                let op = self.op_word(BoolOp::Not);
+                (format!("{op} {}", self.expr(x, span, NOT)), NOT)
+            }
             Expr::Neg(x) => (format!("-{}", self.expr(x, span, UNARY)), UNARY),
             Expr::Group(x) => (format!("({})", self.expr(x, span, 0)), PRIMARY),
             // Inside an expression, `==` is case-sensitive (eval semantics)
@@ -81,7 +90,7 @@ impl Printer<'_> {
                 func: f @ (Func::IsNull | Func::IsNotNull),
                 args,
                 span,
-            } if args.len() == 1 => {
+            } if args.len() == 1 && self.hints.func_case(*f).is_none() => {
                 let not = if *f == Func::IsNotNull { "not " } else { "" };
                 (
                     format!("{} is {not}null", self.expr(&args[0], *span, SUM)),
@@ -118,6 +127,14 @@ impl Printer<'_> {
     }
 
     /// `f(a, b)`; regular-expression arguments as raw strings.
+    /// A boolean operator in the case the author wrote it.
+    fn op_word(&self, op: BoolOp) -> String {
+        match self.hints.op_case(op) {
+            Some(case) => case.apply(op.name()),
+            None => op.name().to_string(),
+        }
+    }
+
     fn call(&mut self, func: Func, args: &[Expr], span: Span) -> String {
         let regex_arg = match func {
             Func::Match | Func::MvFind | Func::Replace => Some(1),
@@ -132,6 +149,10 @@ impl Printer<'_> {
                 other => self.expr(other, span, 0),
             })
             .collect();
-        format!("{}({})", func.name(), args.join(", "))
+        let name = match self.hints.func_case(func) {
+            Some(case) => case.apply(func.name()),
+            None => func.name().to_string(),
+        };
+        format!("{name}({})", args.join(", "))
     }
 }

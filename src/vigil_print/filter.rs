@@ -20,17 +20,31 @@ impl Printer<'_> {
     /// `search <filter>`, broken before each top-level `and`/`or` when long.
     pub(super) fn search_head(&mut self) -> String {
         let f = &self.det.filter;
-        let one = format!("search {}", self.filter(f, 0));
+        let and = if self.det.hints.explicit_and {
+            "AND"
+        } else {
+            "and"
+        };
+        let one = format!("search {}", self.top_filter(f, and));
         if one.len() <= WIDTH {
             return one;
         }
         let (items, op, child) = match f {
-            Filter::And(v) => (v, "and", NOT),
+            Filter::And(v) => (v, and, NOT),
             Filter::Or(v) => (v, "or", AND),
             _ => return one,
         };
         let parts: Vec<String> = items.iter().map(|i| self.filter(i, child)).collect();
         format!("search {}", parts.join(&format!("\n   {op} ")))
+    }
+
+    /// A whole filter, its top-level conjunction joined by `and` (which is
+    /// `AND` where the author wrote SPL's explicit `AND`).
+    pub(super) fn top_filter(&mut self, f: &Filter, and: &str) -> String {
+        match f {
+            Filter::And(v) => self.join_filters(v, &format!(" {and} "), NOT),
+            other => self.filter(other, 0),
+        }
     }
 
     /// A filter at binding strength `min` (parenthesized if looser).

@@ -48,6 +48,7 @@ fn print_parts(det: &Detection, header: bool, search: bool) -> Result<Printed, V
     let mut p = Printer {
         det,
         diags: Vec::new(),
+        hints: Default::default(),
     };
     let mut out = String::new();
     if header {
@@ -78,6 +79,8 @@ fn print_parts(det: &Detection, header: bool, search: bool) -> Result<Printed, V
 pub(crate) struct Printer<'a> {
     det: &'a Detection,
     diags: Vec<Diagnostic>,
+    /// The spelling hints of the stage being printed.
+    hints: crate::ir::Hints,
 }
 
 impl Printer<'_> {

@@ -22,7 +22,10 @@ impl Printer<'_> {
             }
             let _ = writeln!(out, "# {}", c.replace(['\n', '\r'], " ").trim());
         }
-        let _ = writeln!(out, "| {}", self.stage(s));
+        self.hints = s.hints.clone();
+        let text = self.stage(s);
+        self.hints = Default::default();
+        let _ = writeln!(out, "| {text}");
     }
 
     fn stage(&mut self, s: &Stage) -> String {
@@ -39,7 +42,10 @@ impl Printer<'_> {
                 format!("eval {}", items.join(", "))
             }
             StageKind::Where { cond } => format!("where {}", self.expr(cond, sp, 0)),
-            StageKind::Search { filter } => format!("search {}", self.filter(filter, 0)),
+            StageKind::Search { filter } => {
+                let and = if s.hints.explicit_and { "AND" } else { "and" };
+                format!("search {}", self.top_filter(filter, and))
+            }
             StageKind::Stats {
                 event,
                 aggregates,
@@ -108,9 +114,11 @@ impl Printer<'_> {
             }
             StageKind::Head { count } => format!("head {count}"),
             StageKind::Dedup { fields } => format!("dedup {}", self.fields(fields, sp)),
-            StageKind::Bin { field, span } => {
-                format!("bin {} span={span}", self.field(field, sp))
-            }
+            StageKind::Bin { field, span } => format!(
+                "{} {} span={span}",
+                if s.hints.alias { "bucket" } else { "bin" },
+                self.field(field, sp)
+            ),
             StageKind::Rex {
                 field,
                 regex: re,

@@ -22,6 +22,7 @@ impl Builder {
     pub(super) fn stage_kind(&mut self, pair: Pair<'_, Rule>) -> Result<StageKind, Diagnostic> {
         let rule = pair.as_rule();
         let span = span_of(&pair);
+        let alias = rule == Rule::bin_stage && pair.as_str().starts_with("bucket");
         // Skip the keyword, which is always the first child.
         let mut parts: Vec<Pair<'_, Rule>> = kids(pair).collect();
         if !parts.is_empty() && rule != Rule::unknown_stage {
@@ -109,6 +110,7 @@ impl Builder {
             Rule::bin_stage => {
                 let field = self.field(next(&mut it, span)?)?;
                 StageKind::Bin {
+                    alias,
                     field,
                     options: it.map(|p| self.option(p)).collect::<Result<_, _>>()?,
                 }

@@ -72,3 +72,41 @@ pub fn has_case(v: &crate::ir::Value) -> bool {
         _ => false,
     }
 }
+
+/// The index pattern a detection reads: the one the profile's `indexes`
+/// option maps the detection's `logsource` to (`sourcetype=X`,
+/// `product=windows`, ...: [`Profile::source_choice`]), else the profile's
+/// `index`. A detection that names Splunk data (`index=`, `sourcetype=`
+/// terms read from SPL) the profile does not map gets a note saying which
+/// index it reads instead.
+///
+/// [`Profile::source_choice`]: crate::profile::Profile::source_choice
+pub fn index_for(
+    det: &crate::ir::Detection,
+    profile: &crate::profile::Profile,
+) -> (Option<String>, Option<crate::diagnostic::Diagnostic>) {
+    use crate::diagnostic::{Diagnostic, codes};
+    let ls = &det.meta.logsource;
+    if let Some(chosen) = profile
+        .source_choice("indexes", ls)
+        .and_then(|v| v.as_str())
+    {
+        return (Some(chosen.to_string()), None);
+    }
+    let terms = crate::profile::splunk_source_terms(ls);
+    let note = (!terms.is_empty()).then(|| {
+        Diagnostic::note(
+            codes::PROFILE,
+            format!(
+                "profile `{}` maps no index for the detection's data ({}); it reads {}",
+                profile.name,
+                terms.join(" "),
+                profile.index.as_deref().unwrap_or("no index")
+            ),
+        )
+        .with_label(det.filter_span, "the detection")
+        .with_help("map it in the profile: options: {indexes: {\"sourcetype=X\": \"logs-x-*\"}}")
+        .in_file(&det.file)
+    });
+    (profile.index.clone(), note)
+}

@@ -83,11 +83,11 @@ impl Backend for Esql {
             .for_options(opts)
             .map_err(|e| vec![Diagnostic::error(codes::UNSUPPORTED, e).in_file(&det.file)])?;
         let layout = Layout::new(profile).map_err(fail)?;
-        let index = profile
-            .index
-            .clone()
+        let (index, source_note) = crate::targets::elastic::index_for(det, profile);
+        let index = index
             .ok_or_else(|| fail(format!("profile `{}` has no index pattern", profile.name)))?;
         let (stages, mut diags) = gate_pipeline(&backend, det, opts)?;
+        diags.extend(source_note);
         let aggregating = stages
             .iter()
             .any(|s| matches!(s.kind, StageKind::Stats { event: false, .. }));

@@ -54,7 +54,8 @@ const RELATED_TYPES: &[&str] = &[
 ];
 
 /// The rule's metadata fields (title, id, ... and custom fields), with
-/// `logsource` defaulting to the profile's.
+/// `logsource` defaulting to `default_logsource` (which stands for it when
+/// it names Splunk data).
 pub fn rule_meta(
     det: &Detection,
     default_logsource: &BTreeMap<String, String>,
@@ -161,7 +162,10 @@ pub fn rule_meta(
     {
         custom.insert("parameters".into(), Custom::Params(p));
     }
-    let logsource = if m.logsource.is_empty() {
+    // Splunk data-source terms are not Sigma's: the caller maps them
+    // through the profile into `default_logsource`.
+    let splunk = !crate::profile::splunk_source_terms(&m.logsource).is_empty();
+    let logsource = if m.logsource.is_empty() || splunk {
         default_logsource.clone()
     } else {
         m.logsource.clone()

@@ -113,7 +113,13 @@ impl Backend for Sigma {
                 }
             }
         };
-        let logsource = default_logsource(profile);
+        let logsource = match splunk_logsource(det, profile) {
+            Some((ls, note)) => {
+                diagnostics.extend(note);
+                ls
+            }
+            None => default_logsource(profile),
+        };
         let main = match meta::rule_meta(det, &logsource, plan.fields.clone()) {
             Ok(m) => Some(m),
             Err(e) => {
@@ -172,6 +178,47 @@ impl Backend for Sigma {
         })?;
         Ok(Compiled { query, diagnostics })
     }
+}
+
+/// The Sigma `logsource` for a detection that reads Splunk data (`index=`,
+/// `sourcetype=` terms read from SPL), which Sigma has no keys for: the one
+/// the profile's `logsources` option maps it to, else the profile's default
+/// with the Splunk terms as its `definition` (Sigma's field for how to find
+/// the events) and a warning. `None` for any other detection.
+fn splunk_logsource(
+    det: &Detection,
+    profile: &Profile,
+) -> Option<(BTreeMap<String, String>, Option<Diagnostic>)> {
+    let terms = crate::profile::splunk_source_terms(&det.meta.logsource);
+    if terms.is_empty() {
+        return None;
+    }
+    let mapped = profile
+        .source_choice("logsources", &det.meta.logsource)
+        .and_then(|v| v.as_object())
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect::<BTreeMap<_, _>>()
+        })
+        .filter(|m| !m.is_empty());
+    if let Some(m) = mapped {
+        return Some((m, None));
+    }
+    let mut ls = default_logsource(profile);
+    ls.insert("definition".into(), format!("Splunk: {}", terms.join(" ")));
+    let note = Diagnostic::warning(
+        codes::PROFILE,
+        format!(
+            "profile `{}` maps no Sigma logsource for the detection's data ({}); the rule keeps the profile's logsource with the Splunk terms as its definition",
+            profile.name,
+            terms.join(" ")
+        ),
+    )
+    .with_label(det.filter_span, "the detection")
+    .with_help("map it in the profile: options: {logsources: {\"sourcetype=X\": {product: windows, service: security}}}")
+    .in_file(&det.file);
+    Some((ls, Some(note)))
 }
 
 /// The profile's default `logsource` (option `logsource`).

@@ -7,7 +7,9 @@
 
 use super::Printer;
 use super::quote::{eval_field, param_placeholder, quoted, regex_string, text_body};
-use crate::ir::{BinOp, Expr, FieldRef, Filter, Func, Ordering, Pred, Test, Text, TextPart, Value};
+use crate::ir::{
+    BinOp, BoolOp, Expr, FieldRef, Filter, Func, Ordering, Pred, Test, Text, TextPart, Value,
+};
 
 const OR: u8 = 1;
 const AND: u8 = 2;
@@ -65,7 +67,7 @@ impl Printer<'_> {
                     .iter()
                     .map(|x| self.eval_prec(x, AND))
                     .collect::<Vec<_>>()
-                    .join(" AND "),
+                    .join(&format!(" {} ", self.op_word(BoolOp::And))),
                 AND,
             ),
             Expr::Or(items) => (
@@ -73,10 +75,13 @@ impl Printer<'_> {
                     .iter()
                     .map(|x| self.eval_prec(x, OR))
                     .collect::<Vec<_>>()
-                    .join(" OR "),
+                    .join(&format!(" {} ", self.op_word(BoolOp::Or))),
                 OR,
             ),
-            Expr::Not(x) => (format!("NOT {}", self.eval_prec(x, NOT)), NOT),
+            Expr::Not(x) => (
+                format!("{} {}", self.op_word(BoolOp::Not), self.eval_prec(x, NOT)),
+                NOT,
+            ),
             Expr::Neg(x) => (format!("-{}", self.eval_prec(x, NEG)), NEG),
             Expr::Group(x) => (format!("({})", self.eval_prec(x, 0)), ATOM),
             Expr::In {
@@ -131,15 +136,35 @@ impl Printer<'_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let name = self.func_name(func);
         match func {
-            Func::Match => format!("match({}, {})", arg(0), regex_arg(1)),
-            Func::MvFind => format!("mvfind({}, {})", arg(0), regex_arg(1)),
-            Func::Replace => format!("replace({}, {}, {})", arg(0), regex_arg(1), arg(2)),
+            Func::Match | Func::MvFind => format!("{name}({}, {})", arg(0), regex_arg(1)),
+            Func::Replace => format!("{name}({}, {}, {})", arg(0), regex_arg(1), arg(2)),
             Func::Like => match args.get(1) {
-                Some(Expr::Lit(Value::Str(t))) => format!("like({}, {})", arg(0), like_pattern(t)),
-                _ => format!("like({})", all()),
+                Some(Expr::Lit(Value::Str(t))) => {
+                    format!("{name}({}, {})", arg(0), like_pattern(t))
+                }
+                _ => format!("{name}({})", all()),
             },
-            _ => format!("{}({})", func.name(), all()),
+            _ => format!("{name}({})", all()),
+        }
+    }
+
+    /// A function's name, in the case the author wrote it (eval reads
+    /// function names in any case: docs/splunk-import.md).
+    fn func_name(&self, func: Func) -> String {
+        match self.hints.borrow().func_case(func) {
+            Some(case) => case.apply(func.name()),
+            None => func.name().to_string(),
+        }
+    }
+
+    /// A boolean operator of eval (`AND`, `OR`, `NOT`), in the case the
+    /// author wrote them.
+    fn op_word(&self, op: BoolOp) -> String {
+        match self.hints.borrow().op_case(op) {
+            Some(case) => case.apply(op.name()),
+            None => op.name().to_ascii_uppercase(),
         }
     }
 

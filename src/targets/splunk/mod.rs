@@ -49,6 +49,8 @@ impl Backend for Splunk {
             scope: det.scope,
             params: &opts.params,
             referenced,
+            hints: std::cell::RefCell::new(det.hints.clone()),
+            logsource: &det.meta.logsource,
         };
         let unquotable = printer.unquotable_fields(det);
         if !unquotable.is_empty() {
@@ -105,6 +107,12 @@ pub(crate) struct Printer<'a> {
     /// SPL name differs from its Vigil name (`dc(data.ip)`, `dc(ip)`) gets an
     /// explicit `as` when a later stage uses it.
     referenced: std::collections::BTreeSet<String>,
+    /// The spelling hints of what is being printed: the detection's for its
+    /// filter, then each stage's (see [`ir::hint`]).
+    hints: std::cell::RefCell<ir::Hints>,
+    /// The detection's data source; its Splunk terms (`index`,
+    /// `sourcetype`, ..., read from SPL) stand for the profile's.
+    logsource: &'a std::collections::BTreeMap<String, String>,
 }
 
 impl Printer<'_> {
@@ -150,17 +158,26 @@ impl Printer<'_> {
     /// sub-search).
     fn base(&self, _top: bool) -> String {
         let mut terms = Vec::new();
-        if let Some(i) = &self.profile.index {
-            terms.push(format!(
-                "index={}",
-                quote::search_text(&Text::lit(i.clone()))
-            ));
-        }
-        if let Some(s) = &self.profile.sourcetype {
-            terms.push(format!(
-                "sourcetype={}",
-                quote::search_text(&Text::lit(s.clone()))
-            ));
+        for key in crate::profile::SPLUNK_SOURCE_KEYS {
+            let profile_value = match *key {
+                "index" => self.profile.index.as_deref(),
+                "sourcetype" => self.profile.sourcetype.as_deref(),
+                _ => None,
+            };
+            let values: Vec<String> = match self.logsource.get(*key) {
+                // Alternatives (`sourcetype=a OR sourcetype=b`).
+                Some(v) => crate::profile::source_values(v),
+                None => profile_value.into_iter().map(str::to_string).collect(),
+            };
+            let alternatives: Vec<String> = values
+                .into_iter()
+                .map(|v| format!("{key}={}", quote::search_text(&Text::lit(v))))
+                .collect();
+            match alternatives.len() {
+                0 => {}
+                1 => terms.extend(alternatives),
+                _ => terms.push(format!("({})", alternatives.join(" OR "))),
+            }
         }
         if self.scope == Scope::Profile {
             for t in &self.profile.scope {

@@ -47,7 +47,8 @@ impl Printer<'_> {
             Filter::True => ("*".to_string(), ATOM),
             Filter::And(items) => {
                 let parenthesized = AND < min;
-                let sep = if top && !parenthesized { " " } else { " AND " };
+                let implied = top && !parenthesized && !self.hints.borrow().explicit_and;
+                let sep = if implied { " " } else { " AND " };
                 let parts: Vec<String> = items
                     .iter()
                     .map(|x| self.search_prec(x, AND, false).0)
@@ -84,13 +85,15 @@ impl Printer<'_> {
 
     fn search_pred(&self, p: &Pred) -> (String, u8) {
         let field = self.search_field(&p.field);
+        // A value the author quoted though it needs no quotes keeps them.
+        let quote = || self.hints.borrow().quoted.contains(&p.span);
         match &p.test {
             Test::Eq { value, cased } => (
-                format!("{field}={}", self.search_value(value, *cased)),
+                format!("{field}={}", self.search_value_as(value, *cased, quote())),
                 ATOM,
             ),
             Test::Ne { value, cased } => (
-                format!("{field}!={}", self.search_value(value, *cased)),
+                format!("{field}!={}", self.search_value_as(value, *cased, quote())),
                 ATOM,
             ),
             // `CASE()` is a term directive; inside `IN (...)` Splunk does not
@@ -183,7 +186,13 @@ impl Printer<'_> {
 
     /// A value in search context.
     fn search_value(&self, v: &Value, cased: bool) -> String {
+        self.search_value_as(v, cased, false)
+    }
+
+    /// A value in search context, text in quotes if `quote`.
+    fn search_value_as(&self, v: &Value, cased: bool, quote: bool) -> String {
         let s = match v {
+            Value::Str(t) if quote => format!("\"{}\"", text_body(t)),
             Value::Str(t) => search_text(t),
             Value::Int(i) => i.to_string(),
             Value::Float(_, text) => text.clone(),

@@ -12,6 +12,13 @@ const SPL_SORT_LIMIT: u64 = 10_000;
 impl Printer<'_> {
     /// One stage, without the leading `| `; `next` is the stage after it.
     pub(super) fn stage(&self, s: &Stage, next: Option<&Stage>) -> String {
+        let outer = self.hints.replace(s.hints.clone());
+        let text = self.stage_text(s, next);
+        self.hints.replace(outer);
+        text
+    }
+
+    fn stage_text(&self, s: &Stage, next: Option<&Stage>) -> String {
         match &s.kind {
             StageKind::Eval { assignments } => {
                 let parts: Vec<String> = assignments
@@ -92,9 +99,11 @@ impl Printer<'_> {
             ),
             StageKind::Head { count } => format!("head {count}"),
             StageKind::Dedup { fields } => format!("dedup {}", self.field_list(fields)),
-            StageKind::Bin { field, span } => {
-                format!("bin {} span={span}", self.command_field(field))
-            }
+            StageKind::Bin { field, span } => format!(
+                "{} {} span={span}",
+                if s.hints.alias { "bucket" } else { "bin" },
+                self.command_field(field)
+            ),
             StageKind::Rex {
                 field,
                 regex,
