@@ -72,7 +72,11 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
         return ExitCode::from(1);
     }
-    let opts = Options { now, lookups };
+    let opts = Options {
+        now,
+        lookups,
+        max_groups: args.max_groups,
+    };
     let mut failed = false;
     let mut plans = Vec::new();
     for det in &detections {
@@ -180,7 +184,8 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs) -> (bool, Vec<Diagnosti
         summary(&det.display_id(), &reader, started, rows);
     }
     drop(reader);
-    let diags = sink.borrow().clone();
+    let mut diags = sink.borrow().clone();
+    diags.extend(plan.take_errors());
     (!write_failed, diags)
 }
 

@@ -38,15 +38,28 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::Detection;
 use compile::Cx;
 use filter::CFilter;
-use stages::{Pipeline, RunCx};
+use stages::{Budget, Pipeline, RunCx};
 
 /// How a run is set up.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// `now()` in epoch seconds (fixed so that tests are reproducible).
     pub now: f64,
     /// The lookup tables `lookup` may use.
     pub lookups: Lookups,
+    /// Groups one `stats`/`eventstats` stage may hold
+    /// ([`crate::limits::MAX_STATS_GROUPS`] by default).
+    pub max_groups: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            now: 0.0,
+            lookups: Lookups::default(),
+            max_groups: crate::limits::MAX_STATS_GROUPS,
+        }
+    }
 }
 
 /// A detection compiled for evaluation.
@@ -55,6 +68,8 @@ pub struct Plan {
     filter: CFilter,
     pipeline: Pipeline,
     now: f64,
+    budget: Budget,
+    file: std::sync::Arc<crate::source::SourceFile>,
 }
 
 impl Plan {
@@ -72,6 +87,11 @@ impl Plan {
             filter,
             pipeline,
             now: opts.now,
+            budget: Budget {
+                max_groups: opts.max_groups,
+                errors: Rc::default(),
+            },
+            file: det.file.clone(),
         })
     }
 
@@ -107,6 +127,7 @@ impl Plan {
         let mut cx = RunCx {
             now: self.now,
             events: None,
+            budget: self.budget.clone(),
         };
         let rows: Rows<'a> = if self.pipeline.needs_events() {
             let all: Rc<Vec<Rc<Event>>> = Rc::new(events.collect());
@@ -126,6 +147,17 @@ impl Plan {
             )
         };
         self.pipeline.run(rows, &cx)
+    }
+
+    /// The errors of the runs so far: a stage that hit a budget (it
+    /// yielded no rows). Read them once the rows are consumed.
+    pub fn take_errors(&self) -> Vec<Diagnostic> {
+        self.budget
+            .errors
+            .borrow_mut()
+            .drain(..)
+            .map(|d| d.in_file(&self.file))
+            .collect()
     }
 
     /// True if the pipeline runs over every event, not only those its

@@ -91,7 +91,15 @@ pub(super) fn run_case(
             .tables
             .insert(name.clone(), lookup_source(l, dir, confine)?);
     }
-    let plan = prepare(det, &params, &Options { now, lookups }).map_err(|diags| {
+    let plan = prepare(
+        det,
+        &params,
+        &Options {
+            now,
+            lookups,
+            ..Options::default()
+        },
+    ).map_err(|diags| {
         diags
             .iter()
             .filter(|d| d.is_error())
@@ -106,6 +114,9 @@ pub(super) fn run_case(
             _ => Map::new(),
         })
         .collect();
+    if let Some(e) = plan.take_errors().first() {
+        return Err(e.one_line());
+    }
     Ok(check(&case.expect, &rows))
 }
 

@@ -68,7 +68,11 @@ pub fn run_with_lookup(
                 .collect(),
         ),
     );
-    run_det(&detection(src), events, &Options { now: 0.0, lookups })
+    run_det(&detection(src), events, &Options {
+            now: 0.0,
+            lookups,
+            ..Options::default()
+        })
 }
 
 /// The `log_id`s of result rows.
