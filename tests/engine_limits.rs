@@ -91,5 +91,8 @@ fn splunk_joins_stay_within_max_subsearch_depth() {
     assert_eq!(errors(&joins(8), Target::Splunk), "");
     let e = errors(&joins(9), Target::Splunk);
     assert!(e.contains("subsearch 9 levels deep"), "{e}");
-    assert!(e.contains("`max_subsearch_depth` in limits.conf) runs at most 8"), "{e}");
+    assert!(
+        e.contains("`max_subsearch_depth` in limits.conf) runs at most 8"),
+        "{e}"
+    );
 }

@@ -76,7 +76,10 @@ fn the_budget_holds_for_many_detections_at_once() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let e = text(&o.stderr);
-    assert!(e.contains("a.vigil:5:1") && e.contains("b.vigil:5:1"), "{e}");
+    assert!(
+        e.contains("a.vigil:5:1") && e.contains("b.vigil:5:1"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -84,8 +87,11 @@ fn the_default_budget_is_documented() {
     let o = vigil(&["run", "--help"]);
     let help = text(&o.stdout);
     assert!(help.contains("--max-groups"), "{help}");
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/security.md"))
-        .unwrap();
-    assert!(doc.contains("| `stats` groups | 1,000,000 "), "docs/security.md");
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/security.md")).unwrap();
+    assert!(
+        doc.contains("| `stats` groups | 1,000,000 "),
+        "docs/security.md"
+    );
     assert_eq!(vigil::limits::MAX_STATS_GROUPS, 1_000_000);
 }

@@ -72,16 +72,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
         return ExitCode::from(1);
     }
-    let opts = Options {
-        now,
-        lookups,
-        max_groups: args.max_groups,
-    };
+    let opts = Options { now, lookups };
     let mut failed = false;
     let mut plans = Vec::new();
     for det in &detections {
         match prepare(det, &params, &opts) {
-            Ok(plan) => plans.push(plan),
+            Ok(plan) => plans.push(plan.with_max_groups(args.max_groups)),
             Err(errs) => {
                 diags.extend(errs);
                 failed = true;

@@ -41,25 +41,12 @@ use filter::CFilter;
 use stages::{Budget, Pipeline, RunCx};
 
 /// How a run is set up.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// `now()` in epoch seconds (fixed so that tests are reproducible).
     pub now: f64,
     /// The lookup tables `lookup` may use.
     pub lookups: Lookups,
-    /// Groups one `stats`/`eventstats` stage may hold
-    /// ([`crate::limits::MAX_STATS_GROUPS`] by default).
-    pub max_groups: usize,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            now: 0.0,
-            lookups: Lookups::default(),
-            max_groups: crate::limits::MAX_STATS_GROUPS,
-        }
-    }
 }
 
 /// A detection compiled for evaluation.
@@ -88,7 +75,7 @@ impl Plan {
             pipeline,
             now: opts.now,
             budget: Budget {
-                max_groups: opts.max_groups,
+                max_groups: crate::limits::MAX_STATS_GROUPS,
                 errors: Rc::default(),
             },
             file: det.file.clone(),
@@ -147,6 +134,13 @@ impl Plan {
             )
         };
         self.pipeline.run(rows, &cx)
+    }
+
+    /// Sets how many groups one `stats`/`eventstats` stage may hold
+    /// ([`crate::limits::MAX_STATS_GROUPS`] unless set).
+    pub fn with_max_groups(mut self, max: usize) -> Plan {
+        self.budget.max_groups = max;
+        self
     }
 
     /// The errors of the runs so far: a stage that hit a budget (it

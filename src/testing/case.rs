@@ -91,15 +91,7 @@ pub(super) fn run_case(
             .tables
             .insert(name.clone(), lookup_source(l, dir, confine)?);
     }
-    let plan = prepare(
-        det,
-        &params,
-        &Options {
-            now,
-            lookups,
-            ..Options::default()
-        },
-    ).map_err(|diags| {
+    let plan = prepare(det, &params, &Options { now, lookups }).map_err(|diags| {
         diags
             .iter()
             .filter(|d| d.is_error())

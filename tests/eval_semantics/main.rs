@@ -68,11 +68,7 @@ pub fn run_with_lookup(
                 .collect(),
         ),
     );
-    run_det(&detection(src), events, &Options {
-            now: 0.0,
-            lookups,
-            ..Options::default()
-        })
+    run_det(&detection(src), events, &Options { now: 0.0, lookups })
 }
 
 /// The `log_id`s of result rows.

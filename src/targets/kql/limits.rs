@@ -12,8 +12,8 @@
 //!   queries. Defaults to 30" (static; 20 before 8.6, when it counted `bool`
 //!   queries only).
 
-use crate::targets::elastic::{EFilter, Leaf, Source};
 use crate::ir::Test;
+use crate::targets::elastic::{EFilter, Leaf, Source};
 
 /// Leaf queries one search may hold on every 8.x/9.x cluster (the floor of
 /// `indices.query.bool.max_clause_count`).
