@@ -166,7 +166,7 @@ def lucene_structures(classpath: str, queries: list[str]) -> list[str]:
     out_dir = Path(__file__).resolve().parent.parent / "target" / "conformance" / "lucene"
     lines = "".join("/api/v2/logs?q=" + urllib.parse.quote(q, safe="") + "\n" for q in queries)
     proc = subprocess.run(
-        ["java", "-Dstdout.encoding=UTF-8", "-cp", f"{out_dir}:{classpath}", "LuceneCheck", "--url", "--structure"],
+        ["java", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dfile.encoding=UTF-8", "-cp", f"{out_dir}:{classpath}", "LuceneCheck", "--url", "--structure"],
         input=lines.encode("utf-8"),
         capture_output=True,
     )
