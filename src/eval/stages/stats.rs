@@ -251,7 +251,7 @@ impl Stats {
             crate::diagnostic::Diagnostic::error(
                 crate::diagnostic::codes::EVAL,
                 format!(
-                    "`{name}` would hold more than {max} groups, the budget of `vigil run`; it returned no rows"
+                    "`{name}` would hold more than {max} groups, the evaluator's budget; it returned no rows"
                 ),
             )
             .with_label(self.span, "this stage")

@@ -9,8 +9,8 @@
 //!   queries fails with `too_many_clauses`. Only 1,024 is certain on every
 //!   cluster.
 //! - `indices.query.bool.max_nested_depth`: "Maximum nested depth of
-//!   queries. Defaults to 30" (static; 20 before 8.6, when it counted `bool`
-//!   queries only).
+//!   queries. Defaults to 30" (static; the 8.1 reference says 20, when it
+//!   counted `bool` queries only, before elastic/elasticsearch#90425).
 
 use crate::ir::Test;
 use crate::targets::elastic::{EFilter, Leaf, Source};

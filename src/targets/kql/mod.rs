@@ -13,7 +13,7 @@
 //! as written, with a warning (`vigil::target::semantics`) pointing at each.
 
 mod checks;
-pub mod limits;
+mod limits;
 mod print;
 mod quote;
 
@@ -119,7 +119,7 @@ fn engine_limits(det: &Detection, f: &EFilter) -> Option<Diagnostic> {
     let depth = depth + limits::KIBANA_WRAPPING;
     let message = if clauses > limits::MAX_CLAUSES {
         format!(
-            "the KQL query would hold {clauses} clauses; Elasticsearch (`indices.query.bool.max_clause_count`) accepts at least {} on every 8.x/9.x cluster, and refuses more with `too_many_clauses` where that is its setting",
+            "the KQL query would hold {clauses} clauses; Elasticsearch (`indices.query.bool.max_clause_count`) accepts {} on every 8.x/9.x cluster (more only on large heaps) and fails a longer query with `too_many_clauses`",
             limits::MAX_CLAUSES
         )
     } else if depth > limits::MAX_NESTED_DEPTH {
