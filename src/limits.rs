@@ -39,6 +39,14 @@ pub const MAX_NESTING: usize = 128;
 /// generously: real expressions have a handful.
 pub const MAX_OPERATOR_CHAIN: usize = 1_000;
 
+/// Groups one `stats` or `eventstats` stage may hold in `vigil run` by
+/// default; `--max-groups` raises it. Each group keeps its `by` values and
+/// aggregate states in memory (2 million distinct users took 0.9 GB), so
+/// a `by` over a value an attacker chooses (an IP, a user name) is bounded.
+/// SIEMs bound it too: Splunk's `stats` spills to disk past
+/// `max_mem_usage_mb`, Elasticsearch refuses more than `search.max_buckets`.
+pub const MAX_STATS_GROUPS: usize = 1_000_000;
+
 /// The longest source line whose snippet a diagnostic shows; a longer line
 /// is reported by file, line and column only (a one-line file of 100 KB
 /// would otherwise be printed whole with every diagnostic).

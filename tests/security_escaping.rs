@@ -292,3 +292,52 @@ fn b9_unicode_classes_in_raw_strings_are_not_parameters() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "*\n| where match(f, \"\\p{Greek}+x\")\n");
 }
+
+/// B5: a number literal an f64 cannot hold is an error at the literal for
+/// every target (it used to print `.inf` in Sigma and `inf` elsewhere), and
+/// a Sigma rule's YAML number beyond f64 stays as written.
+#[test]
+fn b5_numbers_beyond_f64_are_refused_or_kept_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "9".repeat(400);
+    let tiny = format!("0.{}1", "0".repeat(400));
+    for (n, message) in [
+        (big.clone(), "too large for a 64-bit"),
+        (format!("-{big}"), "too large for a 64-bit"),
+        (tiny, "too small for a 64-bit"),
+    ] {
+        let p = dir.path().join("n.vigil");
+        std::fs::write(
+            &p,
+            format!(
+                "title: \"t\"\nid: \"0e95725d-7320-415d-80f7-004da920fc11\"\n\nsearch n == {n}\n"
+            ),
+        )
+        .unwrap();
+        for target in ["sigma", "splunk", "kql", "esql", "auth0", "sentinel"] {
+            let o = vigil(&["compile", p.to_str().unwrap(), "--target", target]);
+            assert_refused(&o, 1, message);
+            assert!(stderr(&o).contains("n.vigil:4:"), "{}", stderr(&o));
+        }
+        let o = vigil(&["check", p.to_str().unwrap()]);
+        assert_refused(&o, 1, message);
+    }
+    for n in ["1e999", "-1e999", "1e-999", big.as_str()] {
+        let p = dir.path().join("n.yml");
+        std::fs::write(
+            &p,
+            format!(
+                "title: t\nid: 0e95725d-7320-415d-80f7-004da920fc11\nlogsource:\n  product: auth0\n\
+                 detection:\n  sel:\n    n: {n}\n  condition: sel\n"
+            ),
+        )
+        .unwrap();
+        for target in ["sigma", "splunk", "kql", "esql"] {
+            let o = vigil(&["compile", p.to_str().unwrap(), "--target", target]);
+            let q = stdout(&o);
+            assert!(o.status.success(), "{target} {n}: {}", stderr(&o));
+            assert!(q.contains(n), "{target}: {n} not kept as written:\n{q}");
+            assert!(!q.contains("inf") && !q.contains("0.0"), "{target}:\n{q}");
+        }
+    }
+}

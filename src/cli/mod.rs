@@ -318,6 +318,10 @@ pub struct RunArgs {
     /// skipped (default 16 MiB).
     #[arg(long, value_name = "BYTES", default_value_t = crate::limits::MAX_EVENT_LINE_BYTES)]
     pub max_event_bytes: usize,
+    /// The most groups one `stats` or `eventstats` may hold; more is an
+    /// error naming the stage (default 1,000,000).
+    #[arg(long, value_name = "N", default_value_t = crate::limits::MAX_STATS_GROUPS)]
+    pub max_groups: usize,
 }
 
 /// Output formats of `test`.

@@ -77,7 +77,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let mut plans = Vec::new();
     for det in &detections {
         match prepare(det, &params, &opts) {
-            Ok(plan) => plans.push(plan),
+            Ok(plan) => plans.push(plan.with_max_groups(args.max_groups)),
             Err(errs) => {
                 diags.extend(errs);
                 failed = true;
@@ -180,7 +180,8 @@ fn run_one(plan: &Plan, det: &Detection, args: &RunArgs) -> (bool, Vec<Diagnosti
         summary(&det.display_id(), &reader, started, rows);
     }
     drop(reader);
-    let diags = sink.borrow().clone();
+    let mut diags = sink.borrow().clone();
+    diags.extend(plan.take_errors());
     (!write_failed, diags)
 }
 

@@ -23,6 +23,7 @@ pub fn run(plans: &[Plan], detections: &[Detection], args: &RunArgs) -> (bool, V
         multi::prefilter(plans)
     };
     let mut reader = EventReader::new(args.events.clone(), sink.clone(), !args.no_progress)
+        .with_max_event_bytes(args.max_event_bytes)
         .with_prefilter(prefilter);
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -109,7 +110,8 @@ pub fn run(plans: &[Plan], detections: &[Detection], args: &RunArgs) -> (bool, V
         );
     }
     drop(reader);
-    let diags = sink.borrow().clone();
+    let mut diags = sink.borrow().clone();
+    diags.extend(plans.iter().flat_map(Plan::take_errors));
     (!write_failed, diags)
 }
 

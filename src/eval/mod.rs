@@ -39,7 +39,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::Detection;
 use compile::Cx;
 use filter::CFilter;
-use stages::{Pipeline, RunCx};
+use stages::{Budget, Pipeline, RunCx};
 
 /// How a run is set up.
 #[derive(Clone, Debug, Default)]
@@ -56,6 +56,8 @@ pub struct Plan {
     filter: CFilter,
     pipeline: Pipeline,
     now: f64,
+    budget: Budget,
+    file: std::sync::Arc<crate::source::SourceFile>,
 }
 
 impl Plan {
@@ -73,6 +75,11 @@ impl Plan {
             filter,
             pipeline,
             now: opts.now,
+            budget: Budget {
+                max_groups: crate::limits::MAX_STATS_GROUPS,
+                errors: Rc::default(),
+            },
+            file: det.file.clone(),
         })
     }
 
@@ -108,6 +115,7 @@ impl Plan {
         let mut cx = RunCx {
             now: self.now,
             events: None,
+            budget: self.budget.clone(),
         };
         let rows: Rows<'a> = if self.pipeline.needs_events() {
             let all: Rc<Vec<Rc<Event>>> = Rc::new(events.collect());
@@ -127,6 +135,24 @@ impl Plan {
             )
         };
         self.pipeline.run(rows, &cx)
+    }
+
+    /// Sets how many groups one `stats`/`eventstats` stage may hold
+    /// ([`crate::limits::MAX_STATS_GROUPS`] unless set).
+    pub fn with_max_groups(mut self, max: usize) -> Plan {
+        self.budget.max_groups = max;
+        self
+    }
+
+    /// The errors of the runs so far: a stage that hit a budget (it
+    /// yielded no rows). Read them once the rows are consumed.
+    pub fn take_errors(&self) -> Vec<Diagnostic> {
+        self.budget
+            .errors
+            .borrow_mut()
+            .drain(..)
+            .map(|d| d.in_file(&self.file))
+            .collect()
     }
 
     /// True if the pipeline runs over every event, not only those its

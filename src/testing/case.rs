@@ -106,6 +106,9 @@ pub(super) fn run_case(
             _ => Map::new(),
         })
         .collect();
+    if let Some(e) = plan.take_errors().first() {
+        return Err(e.one_line());
+    }
     Ok(check(&case.expect, &rows))
 }
 

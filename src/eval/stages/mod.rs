@@ -37,6 +37,18 @@ pub struct RunCx {
     /// Every input event, kept only when a `join` needs to run its
     /// sub-search over them.
     pub events: Option<Rc<Vec<Rc<Event>>>>,
+    /// The run's budgets, and the errors of the stages that hit one.
+    pub budget: Budget,
+}
+
+/// What a run may hold in memory ([`crate::limits`]), and where a stage
+/// that hits a budget says so (it then yields no rows).
+#[derive(Clone, Debug)]
+pub struct Budget {
+    /// Groups one `stats`/`eventstats` stage may hold.
+    pub max_groups: usize,
+    /// Errors of the stages that hit a budget (without their file).
+    pub errors: Rc<std::cell::RefCell<Vec<crate::diagnostic::Diagnostic>>>,
 }
 
 /// A compiled stage.

@@ -42,6 +42,8 @@ pub struct Stats {
     /// The event time, read only when an aggregate needs it.
     time: Field,
     needs_time: bool,
+    /// Where the stage was written (for the budget's error).
+    span: Span,
 }
 
 /// A group's identity: its `by` values, ordered as `sort` orders them
@@ -123,6 +125,7 @@ impl Stats {
             by: by.iter().map(Field::new).collect(),
             time: Field::timestamp(),
             needs_time,
+            span,
         }
     }
 
@@ -218,25 +221,51 @@ impl Stats {
     }
 
     /// The groups, in `by` order. Rows are hashed into groups as they come
-    /// (a hash lookup per row), and sorted once at the end.
-    fn groups(&self, rows: impl Iterator<Item = Row>, now: f64) -> Vec<(GroupKey, Vec<State>)> {
+    /// (a hash lookup per row), and sorted once at the end. None, with an
+    /// error in the budget, if there would be more than it allows.
+    fn groups(
+        &self,
+        rows: impl Iterator<Item = Row>,
+        cx: &RunCx,
+    ) -> Option<Vec<(GroupKey, Vec<State>)>> {
+        let max = cx.budget.max_groups;
         let mut groups: HashMap<GroupKey, Vec<State>> = HashMap::new();
         for row in rows {
             for key in self.keys_of(&row) {
+                if groups.len() >= max && !groups.contains_key(&key) {
+                    self.over_budget(cx, max);
+                    return None;
+                }
                 let states = groups.entry(key).or_insert_with(|| self.new_states());
-                self.feed(states, &row, now);
+                self.feed(states, &row, cx.now);
             }
         }
         let mut out: Vec<(GroupKey, Vec<State>)> = groups.into_iter().collect();
         out.sort_by(|(a, _), (b, _)| a.cmp(b));
-        out
+        Some(out)
+    }
+
+    fn over_budget(&self, cx: &RunCx, max: usize) {
+        let name = if self.event { "eventstats" } else { "stats" };
+        cx.budget.errors.borrow_mut().push(
+            crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::codes::EVAL,
+                format!(
+                    "`{name}` would hold more than {max} groups, the evaluator's budget; it returned no rows"
+                ),
+            )
+            .with_label(self.span, "this stage")
+            .with_help("raise the budget with --max-groups N, or group by fewer distinct values"),
+        );
     }
 
     pub fn apply<'a>(&'a self, rows: Rows<'a>, cx: &RunCx) -> Rows<'a> {
         if self.event {
             return self.apply_event(rows, cx);
         }
-        let mut groups = self.groups(rows, cx.now);
+        let Some(mut groups) = self.groups(rows, cx) else {
+            return Box::new(std::iter::empty());
+        };
         if self.by.is_empty() && groups.is_empty() {
             groups.push((GroupKey(Vec::new()), self.new_states()));
         }
@@ -258,7 +287,9 @@ impl Stats {
 
     fn apply_event<'a>(&'a self, rows: Rows<'a>, cx: &RunCx) -> Rows<'a> {
         let rows: Vec<Row> = rows.collect();
-        let groups = self.groups(rows.iter().cloned(), cx.now);
+        let Some(groups) = self.groups(rows.iter().cloned(), cx) else {
+            return Box::new(std::iter::empty());
+        };
         let results: HashMap<GroupKey, Vec<(Key, Val)>> = groups
             .into_iter()
             .map(|(k, states)| {

@@ -224,13 +224,23 @@ pub fn resolve_plain(text: &str) -> Typed<'_> {
     if let Some(i) = parse_int(text) {
         return Typed::Int(i);
     }
+    // A number an f64 cannot hold (beyond ±1.8e308, or non-zero below
+    // 5e-324) stays text, as written, rather than becoming inf or 0.
     if is_float(text)
         && let Ok(f) = text.parse::<f64>()
         && f.is_finite()
+        && (f != 0.0 || !mantissa_nonzero(text))
     {
         return Typed::Float(f, text);
     }
     Typed::Str(text)
+}
+
+/// A digit 1-9 before the exponent: the number is not zero.
+fn mantissa_nonzero(t: &str) -> bool {
+    t.split(['e', 'E'])
+        .next()
+        .is_some_and(|m| m.bytes().any(|b| (b'1'..=b'9').contains(&b)))
 }
 
 fn parse_int(t: &str) -> Option<i64> {
@@ -286,6 +296,11 @@ mod tests {
         assert_eq!(resolve_plain("1e3"), Typed::Float(1000.0, "1e3"));
         assert_eq!(resolve_plain("yes"), Typed::Str("yes"));
         assert_eq!(resolve_plain("inf"), Typed::Str("inf"));
+        // Beyond what an f64 holds: kept as written, never inf or 0.
+        assert_eq!(resolve_plain("1e999"), Typed::Str("1e999"));
+        assert_eq!(resolve_plain("-1e999"), Typed::Str("-1e999"));
+        assert_eq!(resolve_plain("1e-999"), Typed::Str("1e-999"));
+        assert_eq!(resolve_plain("0.0e-999"), Typed::Float(0.0, "0.0e-999"));
         assert_eq!(resolve_plain("1.2.3"), Typed::Str("1.2.3"));
         assert_eq!(resolve_plain("~"), Typed::Null);
         assert_eq!(resolve_plain("False"), Typed::Bool(false));

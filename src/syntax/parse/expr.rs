@@ -55,7 +55,7 @@ impl Builder {
                 lit: str_lit(&pair)?,
             },
             Rule::number => Expr::Number {
-                text: pair.as_str().to_string(),
+                text: number_text(&pair)?,
             },
             Rule::boolean => Expr::Bool {
                 value: pair.as_str() == "true",

@@ -106,6 +106,29 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     pair.as_span().into()
 }
 
+/// A number literal's text, refused when an f64 cannot hold it: a value
+/// beyond ±1.8e308 would reach the targets as infinity (`.inf` in Sigma,
+/// `inf` elsewhere) and a non-zero one below 5e-324 as 0.
+fn number_text(pair: &Pair<'_, Rule>) -> Result<String, Diagnostic> {
+    let text = pair.as_str();
+    let f = text.parse::<f64>().unwrap_or(f64::NAN);
+    let nonzero = text.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    if f.is_finite() && (f != 0.0 || !nonzero) {
+        return Ok(text.to_string());
+    }
+    let (what, bound) = if f.is_finite() {
+        ("too small", "the smallest is about 5e-324")
+    } else {
+        ("too large", "the largest is about 1.8e308")
+    };
+    Err(Diagnostic::error(
+        codes::SYNTAX,
+        format!("this number is {what} for a 64-bit floating-point value ({bound})"),
+    )
+    .with_label(span_of(pair), "out of range")
+    .with_help("write a number in range, or a string if it is an identifier"))
+}
+
 fn internal(pair: &Pair<'_, Rule>, what: &str) -> Diagnostic {
     Diagnostic::error(
         codes::SYNTAX,
@@ -172,7 +195,7 @@ impl Builder {
                 MetaValue::Str(dedent_block(inner))
             }
             Rule::date => MetaValue::Date(pair.as_str().to_string()),
-            Rule::number => MetaValue::Number(pair.as_str().to_string()),
+            Rule::number => MetaValue::Number(number_text(&pair)?),
             Rule::bare_word => MetaValue::Word(pair.as_str().to_string()),
             Rule::meta_list => MetaValue::List(
                 kids(pair)

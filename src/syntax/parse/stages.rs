@@ -407,7 +407,7 @@ impl Builder {
         let vspan = span_of(&value);
         let v = match value.as_rule() {
             Rule::duration => OptionValue::Duration(value.as_str().to_string()),
-            Rule::number => OptionValue::Number(value.as_str().to_string()),
+            Rule::number => OptionValue::Number(number_text(&value)?),
             Rule::string => OptionValue::Str(str_lit(&value)?),
             Rule::param_ref => OptionValue::Param(param_name_of(&value)),
             Rule::field => OptionValue::Field(self.field(value)?.node),

@@ -13,12 +13,13 @@
 //! as written, with a warning (`vigil::target::semantics`) pointing at each.
 
 mod checks;
+mod limits;
 mod print;
 mod quote;
 
 pub use quote::{quoted, unquoted};
 
-use super::elastic::{Layout, Rows, scoped_filter, translate};
+use super::elastic::{EFilter, Layout, Rows, scoped_filter, translate};
 use super::{Backend, Compiled, Options, Target, gate_pipeline};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Detection, Filter, Stage, StageKind};
@@ -100,6 +101,7 @@ impl Backend for Kql {
         let mut printer = print::Printer::new(&det.file);
         let query = printer.query(&efilter);
         diags.extend(printer.diags);
+        diags.extend(engine_limits(det, &efilter));
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
@@ -108,6 +110,32 @@ impl Backend for Kql {
             diagnostics: diags,
         })
     }
+}
+
+/// Elasticsearch's clause count and nesting limits ([`limits`]), as an
+/// error at the filter naming the limit and the number.
+fn engine_limits(det: &Detection, f: &EFilter) -> Option<Diagnostic> {
+    let (clauses, depth) = limits::size(f);
+    let depth = depth + limits::KIBANA_WRAPPING;
+    let message = if clauses > limits::MAX_CLAUSES {
+        format!(
+            "the KQL query would hold {clauses} clauses; Elasticsearch (`indices.query.bool.max_clause_count`) accepts {} on every 8.x/9.x cluster (more only on large heaps) and fails a longer query with `too_many_clauses`",
+            limits::MAX_CLAUSES
+        )
+    } else if depth > limits::MAX_NESTED_DEPTH {
+        format!(
+            "the KQL query would nest {depth} queries deep (with Kibana's own wrapping); Elasticsearch (`indices.query.bool.max_nested_depth`) accepts at most {}",
+            limits::MAX_NESTED_DEPTH
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(codes::UNSUPPORTED, message)
+            .with_label(det.filter_span, "this filter")
+            .with_help("split the detection, or use fewer values or less nesting")
+            .in_file(&det.file),
+    )
 }
 
 /// True for stages after which a detection returns other rows than the

@@ -9,6 +9,7 @@
 
 mod differences;
 mod eval;
+mod limits;
 mod quote;
 mod search;
 mod stages;
@@ -70,6 +71,9 @@ impl Backend for Splunk {
             lines.push(format!("| where {}", printer.filter_as_eval(&w)));
         }
         diagnostics.extend(differences::check(det, stages));
+        if let Some(e) = limits::check(det, stages) {
+            return Err(vec![e]);
+        }
         for (i, s) in stages.iter().enumerate() {
             if opts.comments {
                 for c in &s.comments {
