@@ -9,6 +9,10 @@ use crate::load::{VIGIL_EXT, load_file};
 
 /// Prints the requested representation as JSON.
 pub fn run(stage: DebugStage, path: &Path) -> ExitCode {
+    if !crate::load::is_stdin(path) && !path.is_file() {
+        fail(&format!("{}: no such file", path.display()));
+        return ExitCode::from(super::EXIT_USAGE);
+    }
     match stage {
         DebugStage::Ast => {
             if path.extension().and_then(|e| e.to_str()) != Some(VIGIL_EXT) {
