@@ -136,11 +136,14 @@ fn run_and_test() {
     .expect("write");
     let file = t.join("d.vigil");
     let f = s(&file);
+    let empty = t.join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
     codes(&[
         (&["test", f, "-k", "counts per user"], 0),
         (&["test", f], 1),
         (&["test", f, "-k", "no such case"], 2),
         (&["test", "no/such/dir"], 2),
+        (&["test", s(&empty)], 2),
         (&["test", f, "--format", "tap"], 2),
     ]);
     // The failing case says which column differs, and how.
