@@ -104,12 +104,8 @@ fn check_format(format: Format, target: Target) -> Result<(), String> {
     if let Some(p) = package_of(format) {
         return crate::targets::check_package(target, p, &format!("--format {name}"));
     }
-    if format == Format::Url && target.backend().request_path("").is_none() {
-        return Err(format!(
-            "--format url does not apply to --target {}: its queries are not run through \
-             an HTTP API; it applies to --target auth0",
-            target.name()
-        ));
+    if format == Format::Url {
+        return crate::targets::check_request_path(target, "--format url");
     }
     Ok(())
 }

@@ -145,6 +145,20 @@ pub fn check_package(target: Target, package: Package, option: &str) -> Result<(
     }))
 }
 
+/// Checks that `target` is searched through an HTTP API (`--format url`).
+pub fn check_request_path(target: Target, option: &str) -> Result<(), String> {
+    let has = |b: &dyn Backend| b.request_path("").is_some();
+    if has(target.backend()) {
+        return Ok(());
+    }
+    Err(not_for(
+        option,
+        target,
+        "is not searched through an HTTP API",
+        has,
+    ))
+}
+
 /// "`option` does not apply to --target T (it `why`); it applies to --target A, B".
 fn not_for(
     option: &str,
