@@ -160,6 +160,12 @@ fn options_that_do_not_apply_are_usage_errors() {
             "--target auth0",
         ],
     );
+    usage(
+        &["compile", f, "--templates", "templates"],
+        &["--templates does not apply to --format text"],
+    );
+    usage(&["compile", f, "--force"], &["--output"]);
+    usage(&["convert", f, "--force"], &["--output"]);
     // The same options where they apply are accepted.
     for ok in [
         &["compile", f, "-t", "esql", "--stack-version", "9.5"][..],

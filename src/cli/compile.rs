@@ -16,7 +16,7 @@ use crate::targets::{Package, Target};
 pub fn run(args: &CompileArgs) -> ExitCode {
     let target = args.options.target.unwrap_or(Target::Splunk);
     let setup = match Setup::new(&args.options, Some(target))
-        .and_then(|s| check_format(args.format, target).map(|()| s))
+        .and_then(|s| check_format(args, target).map(|()| s))
     {
         Ok(s) => s,
         Err(e) => {
@@ -95,14 +95,22 @@ fn package_of(format: Format) -> Option<Package> {
     }
 }
 
-/// Checks that the output format applies to the target (a usage error
-/// otherwise); the target says which packages and requests it has.
-fn check_format(format: Format, target: Target) -> Result<(), String> {
+/// Checks that the output format applies to the target, and `--templates`
+/// to the format (a usage error otherwise); the target says which packages
+/// and requests it has.
+fn check_format(args: &CompileArgs, target: Target) -> Result<(), String> {
+    let format = args.format;
     let name = clap::ValueEnum::to_possible_value(&format)
         .map(|v| v.get_name().to_string())
         .unwrap_or_default();
     if let Some(p) = package_of(format) {
         return crate::targets::check_package(target, p, &format!("--format {name}"));
+    }
+    if args.templates.is_some() {
+        return Err(format!(
+            "--templates does not apply to --format {name}; it applies to the package \
+             formats (savedsearches, kibana-ndjson, sentinel-rule, arm)"
+        ));
     }
     if format == Format::Url {
         return crate::targets::check_request_path(target, "--format url");

@@ -216,7 +216,7 @@ pub struct CompileArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Let -o replace an existing regular file.
-    #[arg(long)]
+    #[arg(long, requires = "output")]
     pub force: bool,
     /// Use the package templates in this folder instead of the built-in ones
     /// (same file names, e.g. splunk/savedsearches.conf.j2).
@@ -245,7 +245,7 @@ pub struct ConvertArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Let -o replace existing regular files.
-    #[arg(long)]
+    #[arg(long, requires = "output")]
     pub force: bool,
 }
 

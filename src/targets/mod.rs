@@ -77,6 +77,19 @@ impl Target {
         }
     }
 
+    /// Checks that `profile` describes this target's SIEM.
+    pub fn check_profile(self, profile: &Profile) -> Result<(), String> {
+        if profile.target == self.profile_kind() {
+            return Ok(());
+        }
+        Err(format!(
+            "profile `{}` is for target `{}`, not `{}` (`vigil profiles` lists the profiles)",
+            profile.name,
+            profile.target,
+            self.name()
+        ))
+    }
+
     /// The target's backend.
     pub fn backend(self) -> &'static dyn Backend {
         match self {
@@ -180,21 +193,6 @@ fn not_for(
             names.join(", ")
         }
     )
-}
-
-impl Target {
-    /// Checks that `profile` describes this target's SIEM.
-    pub fn check_profile(self, profile: &Profile) -> Result<(), String> {
-        if profile.target == self.profile_kind() {
-            return Ok(());
-        }
-        Err(format!(
-            "profile `{}` is for target `{}`, not `{}` (`vigil profiles` lists the profiles)",
-            profile.name,
-            profile.target,
-            self.name()
-        ))
-    }
 }
 
 /// A compiled query and what the compiler noticed on the way.
