@@ -48,7 +48,7 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
         if args.output.is_some() {
             fail("nothing written: some detections did not convert");
         }
-        return ExitCode::from(1);
+        return ExitCode::from(super::EXIT_ERRORS);
     }
     match &args.output {
         None => {
@@ -69,7 +69,7 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 fail(&e);
-                ExitCode::from(1)
+                ExitCode::from(super::EXIT_ERRORS)
             }
         },
     }
