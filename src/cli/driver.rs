@@ -70,12 +70,15 @@ pub fn run(setup: &Setup, files: &[PathBuf]) -> Outcome {
         .collect();
     let mut units: Vec<Unit> = Vec::new();
     let mut detections = 0;
+    // Per unit: whether it is compiled (parallel to `units`).
+    let mut ready: Vec<bool> = Vec::new();
     // Loading and parameters first (in order), then every detection
     // compiled in parallel, then the results gathered in order: the
     // output is the same whatever the number of threads.
     for loaded in load_files(files) {
         let mut pending = loaded.diagnostics;
         if loaded.detections.is_empty() {
+            ready.push(false);
             units.push(Unit {
                 source: loaded.file.name.clone(),
                 det: None,
@@ -87,8 +90,12 @@ pub fn run(setup: &Setup, files: &[PathBuf]) -> Outcome {
         for mut det in loaded.detections {
             detections += 1;
             used.extend(det.params.iter().map(|p| p.name.clone()));
-            pending.extend(crate::ir::params::substitute(&mut det, &setup.params));
-            pending.extend(crate::lower::validate::regexes_and_ranges(&det));
+            let mut own = crate::ir::params::substitute(&mut det, &setup.params);
+            own.extend(crate::lower::validate::regexes_and_ranges(&det));
+            // Only the detection's own errors stop it from compiling; its
+            // file's go with it but do not stop the file's other detections.
+            ready.push(!own.iter().any(Diagnostic::is_error));
+            pending.extend(own);
             units.push(Unit {
                 source: det.file.name.clone(),
                 det: Some(det),
@@ -99,9 +106,13 @@ pub fn run(setup: &Setup, files: &[PathBuf]) -> Outcome {
     }
     if let Some((target, profile)) = &setup.target {
         let backend = target.backend();
-        let compiled = crate::par::map(&units, |u| match &u.det {
-            Some(det) if !u.failed() => Some(backend.compile(det, profile, &setup.opts)),
-            _ => None,
+        let todo: Vec<Option<&Detection>> = units
+            .iter()
+            .zip(&ready)
+            .map(|(u, ready)| u.det.as_ref().filter(|_| *ready))
+            .collect();
+        let compiled = crate::par::map(&todo, |det| {
+            det.map(|det| backend.compile(det, profile, &setup.opts))
         });
         for (unit, result) in units.iter_mut().zip(compiled) {
             match result {
