@@ -60,7 +60,8 @@ def vigil(binary: str, *args: str) -> tuple[list[dict], str]:
         text=True,
     )
     entries = json.loads(proc.stdout) if proc.stdout.strip() else []
-    return entries, proc.stderr
+    # The detections that failed are listed too, with `query: null`.
+    return [e for e in entries if e.get("query") is not None], proc.stderr
 
 
 def first_error(stderr: str) -> str:

@@ -242,3 +242,59 @@ fn everyday_syntax_mistakes_say_what_to_write() {
         assert_eq!(check_exit(query, true, &format!("syntax{i}")), 1, "{query}");
     }
 }
+
+/// `vigil <cmd> --strict -f json` on `query`: the exit code and the first
+/// error's diagnostic as data.
+fn cli_first_error(cmd: &[&str], query: &str, name: &str) -> (i32, serde_json::Value) {
+    let dir = std::env::temp_dir().join(format!("vigil-authoring-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let path = dir.join(format!("{name}.vigil"));
+    std::fs::write(&path, format!("{HEADER}{query}\n")).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(cmd)
+        .arg(&path)
+        .args(["--strict", "-f", "json"])
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_file(&path);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let first = v[0]["diagnostics"]
+        .as_array()
+        .and_then(|ds| ds.iter().find(|d| d["severity"] == "error"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{name}: no error in {v}"));
+    (out.status.code().unwrap_or(-1), first)
+}
+
+#[test]
+fn check_and_compile_report_every_mistake_at_its_line_and_column() {
+    let every = MISTAKES
+        .iter()
+        .map(|(name, query, _, code, covered, _)| (name.to_string(), *query, Some(*code), *covered))
+        .chain(
+            SYNTAX_MISTAKES
+                .iter()
+                .enumerate()
+                .map(|(i, (q, _, covered, _))| (format!("syntax{i}"), *q, None, *covered)),
+        );
+    for (name, query, code, covered) in every {
+        // The query is line 4, after the three header lines.
+        let column = query.find(covered).expect("covered text in the query") + 1;
+        for cmd in [&["check"][..], &["compile", "-t", "splunk"]] {
+            let (exit, d) = cli_first_error(cmd, query, &name);
+            assert_eq!(exit, 1, "{cmd:?} {name}");
+            assert_eq!(
+                (d["line"].as_u64(), d["column"].as_u64()),
+                (Some(4), Some(column as u64)),
+                "{cmd:?} {name}: {d}"
+            );
+            if let Some(code) = code {
+                assert_eq!(d["code"], code, "{cmd:?} {name}");
+            }
+            assert!(
+                d["label"].is_string() && d["message"].is_string(),
+                "{name}: {d}"
+            );
+        }
+    }
+}

@@ -44,7 +44,15 @@ fn compile_json_lists_every_detection_with_its_fields() {
         .count();
     assert_eq!(arr.len(), files);
     for e in arr {
-        for key in ["id", "title", "source", "target", "query", "warnings"] {
+        for key in [
+            "id",
+            "title",
+            "source",
+            "target",
+            "query",
+            "ok",
+            "diagnostics",
+        ] {
             assert!(e.get(key).is_some(), "{key} missing in {e}");
         }
         assert_eq!(e["target"], "splunk");
@@ -97,23 +105,28 @@ fn check_fails_on_errors_and_reports_every_file() {
     .expect("write");
     std::fs::write(d.join("b.vigil"), "title: \"b\"\nsearch type ==\n").expect("write");
     std::fs::write(d.join("c.vigil"), "title: \"c\"\nsearch type == \"s\"\n").expect("write");
-    let out = vigil(&["check", d.to_str().expect("utf8"), "--json"]);
+    let out = vigil(&["check", d.to_str().expect("utf8"), "-f", "json"]);
     let _ = std::fs::remove_dir_all(&d);
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let entries = v.as_array().expect("array");
+    let ok: Vec<(&str, bool)> = entries
+        .iter()
+        .map(|e| {
+            let source = e["source"].as_str().expect("source");
+            (&source[source.len() - 7..], e["ok"].as_bool().expect("ok"))
+        })
         .collect();
-    let files: Vec<&str> = lines.iter().filter_map(|l| l["file"].as_str()).collect();
-    assert!(
-        files.iter().any(|f| f.ends_with("a.vigil"))
-            && files.iter().any(|f| f.ends_with("b.vigil"))
+    assert_eq!(
+        ok,
+        [("a.vigil", false), ("b.vigil", false), ("c.vigil", true)]
     );
-    assert!(
-        lines
-            .iter()
-            .all(|l| l["line"].as_u64().is_some() && l["column"].as_u64().is_some())
-    );
+    for e in &entries[..2] {
+        let d = &e["diagnostics"][0];
+        assert_eq!(d["severity"], "error", "{e}");
+        assert!(d["line"].as_u64().is_some() && d["column"].as_u64().is_some());
+        assert!(d["file"].as_str().is_some_and(|f| f.ends_with(".vigil")));
+    }
 }
 
 #[test]
@@ -173,7 +186,8 @@ fn usage_errors_exit_2() {
 #[test]
 fn missing_path_is_a_clear_error() {
     let out = vigil(&["compile", "no/such/dir"]);
-    assert_eq!(out.status.code(), Some(1));
+    // The arguments name nothing to work on: a usage error (docs/cli.md).
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such file or directory"));
 }
 

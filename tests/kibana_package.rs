@@ -170,8 +170,13 @@ fn the_cli_writes_kibana_rules_and_refuses_other_targets() {
         .arg(&file)
         .output()
         .expect("runs");
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("needs --target kql or --target esql"));
+    // A package format of another target is a usage error, before compiling.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--format kibana-ndjson does not apply to --target splunk")
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--target kql, --target esql"));
 }
 
 #[test]

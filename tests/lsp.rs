@@ -230,21 +230,27 @@ fn an_editor_session() {
 #[test]
 fn every_prefix_of_some_detections_is_served_without_a_crash() {
     let mut s = Server::start();
-    let dir = common::root().join("detections");
-    for (n, stem) in [
-        "risk_for_mfa_push_fatigue",
-        "credential_stuffing_signals",
-        "grant_mgn_api_scopes",
+    let root = common::root();
+    for (n, file) in [
+        "detections/risk_for_mfa_push_fatigue.vigil",
+        "detections/credential_stuffing_signals.vigil",
+        "detections/grant_mgn_api_scopes.vigil",
+        "tests/fixtures/sigma-correlations/temporal_ordered.yml",
     ]
     .iter()
     .enumerate()
     {
-        let text = std::fs::read_to_string(dir.join(format!("{stem}.vigil"))).expect("read");
-        let uri = format!("file:///tmp/p{n}.vigil");
+        let text = std::fs::read_to_string(root.join(file)).expect("read");
+        let ext = if file.ends_with(".yml") {
+            "yml"
+        } else {
+            "vigil"
+        };
+        let uri = format!("file:///tmp/p{n}.{ext}");
         s.open(&uri, "");
+        // Every prefix, as typed one character at a time.
         let ends: Vec<usize> = (0..=text.len())
             .filter(|i| text.is_char_boundary(*i))
-            .step_by(3)
             .collect();
         for (v, end) in ends.iter().enumerate() {
             let prefix = &text[..*end];

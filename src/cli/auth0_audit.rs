@@ -17,7 +17,7 @@ pub fn run(organization: Option<&str>) -> ExitCode {
         }
         Err(e) => {
             fail(&format!("--organization: {e}"));
-            ExitCode::from(2)
+            ExitCode::from(super::EXIT_USAGE)
         }
     }
 }

@@ -26,12 +26,12 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Ok(b) => b,
         Err(d) => {
             emit(&[d]);
-            return ExitCode::from(2);
+            return ExitCode::from(super::EXIT_USAGE);
         }
     };
     if let Err(d) = write_dist(&args.out, &b) {
         emit(&[d]);
-        return ExitCode::from(1);
+        return ExitCode::from(super::EXIT_ERRORS);
     }
     emit(&b.errors);
     let skipped = b.report.skipped();
@@ -46,11 +46,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             "the build failed ({} error(s)); only the report was written",
             b.errors.len()
         ));
-        return ExitCode::from(1);
+        return ExitCode::from(super::EXIT_ERRORS);
     }
     if args.strict && skipped > 0 {
         fail(&format!("--strict: {skipped} detection × target skipped"));
-        return ExitCode::from(1);
+        return ExitCode::from(super::EXIT_ERRORS);
     }
     ExitCode::SUCCESS
 }

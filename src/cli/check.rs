@@ -1,73 +1,63 @@
-//! `vigil check PATH...`: every diagnostic, exit 1 on any error (with
+//! `vigil check PATH...`: `compile` without printing queries. It takes the
+//! same options and runs the same code path ([`super::driver`]), so it
+//! reports every diagnostic `compile` would; exit 1 on any error (with
 //! `--strict`, on any warning too).
 
 use std::process::ExitCode;
 
-use super::CheckArgs;
+use super::driver::{self, input_files};
+use super::json::{self, Entry};
+use super::options::Setup;
 use super::report::{emit, fail, out, summary};
-use crate::load::{expand_paths, load_files};
-use crate::profile::Profile;
-use crate::targets::Options;
+use super::{CheckArgs, CheckFormat, EXIT_ERRORS, EXIT_USAGE};
+use crate::diagnostic::Diagnostic;
 
-/// Loads (and optionally compiles) every file and reports all diagnostics.
+/// Loads (and with a target, compiles) every file and reports all
+/// diagnostics.
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let files = match expand_paths(&args.paths) {
-        Ok(f) => f,
-        Err(d) => {
-            emit(&[d]);
-            return ExitCode::from(1);
-        }
-    };
-    if files.is_empty() {
-        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-        fail(&format!(
-            "no detection files (.vigil, Sigma .yml/.yaml) under {}",
-            paths.join(", ")
-        ));
-        return ExitCode::from(1);
-    }
-    let profile = match args
-        .target
-        .map(|t| Profile::load(t.default_profile()))
-        .transpose()
-    {
-        Ok(p) => p,
+    let setup = match Setup::new(&args.options, None) {
+        Ok(s) => s,
         Err(e) => {
             fail(&e);
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_USAGE);
         }
     };
-    let mut all = Vec::new();
-    let mut detections = 0usize;
-    for loaded in load_files(&files) {
-        all.extend(loaded.diagnostics);
-        for det in &loaded.detections {
-            detections += 1;
-            all.extend(crate::lower::validate::regexes_and_ranges(det));
-            if let (Some(target), Some(profile)) = (args.target, profile.as_ref()) {
-                match target.backend().compile(det, profile, &Options::default()) {
-                    Ok(c) => all.extend(c.diagnostics),
-                    Err(errs) => all.extend(errs),
-                }
-            }
-        }
-    }
-    let all: Vec<_> = all.into_iter().map(|d| d.strict(args.strict)).collect();
-    let errors = all.iter().filter(|d| d.is_error()).count();
-    let warnings = all.len() - errors;
-    if args.json {
-        for d in &all {
-            out(&format!("{}\n", d.to_json()));
-        }
+    let files = match input_files(&args.paths) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let outcome = driver::run(&setup, &files);
+    let format = if args.json {
+        CheckFormat::Json
     } else {
-        emit(&all);
+        args.format
+    };
+    match format {
+        CheckFormat::Json => {
+            let target = setup.target.as_ref().map(|(t, _)| t.name());
+            let entries: Vec<Entry> = outcome
+                .units
+                .iter()
+                .map(|u| Entry::new(u, target, false))
+                .collect();
+            out(&json::render(&entries));
+            // What is about no one detection stays on stderr.
+            emit(&outcome.general);
+        }
+        CheckFormat::Text => {
+            let diags: Vec<Diagnostic> = outcome.diagnostics().cloned().collect();
+            emit(&diags);
+        }
     }
+    let errors = outcome.diagnostics().filter(|d| d.is_error()).count();
+    let warnings = outcome.diagnostics().count() - errors;
     summary(&format!(
-        "checked {} file(s), {detections} detection(s): {errors} error(s), {warnings} warning(s)",
-        files.len()
+        "checked {} file(s), {} detection(s): {errors} error(s), {warnings} warning(s)",
+        files.len(),
+        outcome.detections
     ));
     if errors > 0 {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_ERRORS)
     } else {
         ExitCode::SUCCESS
     }

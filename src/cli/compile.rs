@@ -1,245 +1,152 @@
 //! `vigil compile PATH... --target T`.
 
-use std::collections::BTreeSet;
 use std::process::ExitCode;
 
+use super::driver::{self, Outcome, input_files};
+use super::json::{self, Entry};
+use super::options::Setup;
 use super::report::{emit, fail, out};
-use super::{CompileArgs, Format, parse_params};
+use super::{CompileArgs, EXIT_ERRORS, EXIT_USAGE, Format};
 use crate::diagnostic::Diagnostic;
-use crate::ir::Detection;
-use crate::load::{expand_paths, load_files};
+use crate::package::Item;
 use crate::profile::Profile;
-use crate::targets::{Compiled, Options};
-
-/// One compiled detection, as the JSON output lists it.
-#[derive(serde::Serialize)]
-pub struct Entry {
-    /// The detection's id (its file name when it has none).
-    pub id: String,
-    /// Its title.
-    pub title: Option<String>,
-    /// The file it came from.
-    pub source: String,
-    /// The target.
-    pub target: String,
-    /// The compiled query.
-    pub query: String,
-    /// Warnings and notes.
-    pub warnings: Vec<serde_json::Value>,
-}
+use crate::targets::{Package, Target};
 
 /// Compiles every detection under the given paths.
 pub fn run(args: &CompileArgs) -> ExitCode {
-    let params = match parse_params(&args.params) {
-        Ok(p) => p,
+    let target = args.options.target.unwrap_or(Target::Splunk);
+    let setup = match Setup::new(&args.options, Some(target))
+        .and_then(|s| check_format(args, target).map(|()| s))
+    {
+        Ok(s) => s,
         Err(e) => {
             fail(&e);
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_USAGE);
         }
     };
-    let profile = match Profile::load(
-        args.profile
-            .as_deref()
-            .unwrap_or(args.target.default_profile()),
-    ) {
-        Ok(p) => p,
-        Err(e) => {
-            fail(&e);
-            return ExitCode::from(2);
-        }
-    };
-    if profile.target != args.target.profile_kind() {
-        fail(&format!(
-            "profile `{}` is for target `{}`, not `{}`",
-            profile.name,
-            profile.target,
-            args.target.name()
-        ));
-        return ExitCode::from(2);
-    }
-    if args.format == Format::Url && args.target.backend().request_path("").is_none() {
-        fail(&format!(
-            "--format url: `{}` queries are not run through an HTTP API; use it with --target auth0",
-            args.target.name()
-        ));
-        return ExitCode::from(2);
-    }
-    let files = match expand_paths(&args.paths) {
+    let files = match input_files(&args.paths) {
         Ok(f) => f,
-        Err(d) => {
-            emit(&[d]);
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
-    if files.is_empty() {
-        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-        fail(&format!(
-            "no detection files (.vigil, Sigma .yml/.yaml) under {}",
-            paths.join(", ")
-        ));
-        return ExitCode::from(1);
-    }
-    let opts = Options {
-        filter_only: args.filter_only,
-        comments: !args.no_comments,
-        params: params.clone(),
-        stack_version: args.stack_version.clone(),
+    let mut outcome = driver::run(&setup, &files);
+    // `Setup::new` was given a default target, so there is a profile.
+    let Some((_, profile)) = &setup.target else {
+        return ExitCode::from(EXIT_USAGE);
     };
-    if let Err(e) = args.target.backend().check_options(&opts) {
-        fail(&e);
-        return ExitCode::from(2);
-    }
-    if let Err(e) = profile.check_scope_values(&params) {
-        fail(&e);
-        return ExitCode::from(2);
-    }
-    let mut used: BTreeSet<String> = profile.scope.iter().map(|s| s.param.clone()).collect();
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut items: Vec<crate::package::Item> = Vec::new();
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    // Loading and parameters first (in order), then every detection
-    // compiled in parallel, then the results gathered in order: the
-    // diagnostics come out as a sequential run would give them.
-    let mut steps: Vec<Step> = Vec::new();
-    let mut pending: Vec<Diagnostic> = Vec::new();
-    for loaded in load_files(&files) {
-        pending.extend(loaded.diagnostics);
-        for mut det in loaded.detections {
-            used.extend(det.params.iter().map(|p| p.name.clone()));
-            let mut param_diags = crate::ir::params::substitute(&mut det, &params);
-            param_diags.extend(crate::lower::validate::regexes_and_ranges(&det));
-            let failed = param_diags.iter().any(|d| d.is_error());
-            pending.extend(param_diags);
-            if !failed {
-                steps.push(Step {
-                    before: std::mem::take(&mut pending),
-                    det,
-                });
-            }
-        }
-    }
-    let backend = args.target.backend();
-    let compiled = crate::par::map(&steps, |step| backend.compile(&step.det, &profile, &opts));
-    let packaging = matches!(
-        args.format,
-        Format::Savedsearches | Format::KibanaNdjson | Format::SentinelRule | Format::Arm
-    );
-    for (step, result) in steps.into_iter().zip(compiled) {
-        diags.extend(step.before);
-        match result {
-            Ok(c) => {
-                if packaging {
-                    // A package built from --filter-only output says what
-                    // was left out and stays disabled.
-                    let notes = crate::package::Item::filter_only_notes(&c.diagnostics);
-                    items.push(
-                        crate::package::Item::new(&step.det, c.query.clone(), &profile, &params)
-                            .with_left_out(notes),
-                    );
-                }
-                entries.push(entry(&step.det, args, c, &mut diags));
-            }
-            Err(errs) => diags.extend(errs),
-        }
-    }
-    diags.extend(pending);
-    for name in params.keys().filter(|k| !used.contains(*k)) {
-        diags.push(Diagnostic::warning(
-            crate::diagnostic::codes::PARAM,
-            format!("--param {name}: no detection or profile has this parameter"),
-        ));
-    }
-    if args.format == Format::Url {
-        let backend = args.target.backend();
-        for e in &mut entries {
-            e.query = backend.request_path(&e.query).unwrap_or_default();
-        }
-    }
     let text = match args.format {
-        Format::Text | Format::Url => render_text(&entries),
-        Format::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
+        Format::Text => render_text(&outcome, target, |q| q.to_string()),
+        Format::Url => render_text(&outcome, target, |q| {
+            target.backend().request_path(q).unwrap_or_default()
+        }),
+        Format::Json => {
+            let entries: Vec<Entry> = outcome
+                .units
+                .iter()
+                .map(|u| Entry::new(u, Some(target.name()), true))
+                .collect();
+            json::render(&entries)
+        }
         Format::Savedsearches | Format::KibanaNdjson | Format::SentinelRule | Format::Arm => {
-            match package(args, &items, &profile) {
+            match package(args, target, &outcome, profile, &setup.params) {
                 Ok((t, warnings)) => {
-                    diags.extend(warnings);
+                    outcome.push_general(warnings, setup.strict);
                     t
                 }
                 Err(d) => {
-                    diags.push(d);
+                    outcome.push_general(vec![d], false);
                     String::new()
                 }
             }
         }
     };
-    let diags: Vec<Diagnostic> = diags.into_iter().map(|d| d.strict(args.strict)).collect();
+    let diags: Vec<Diagnostic> = outcome.diagnostics().cloned().collect();
     emit(&diags);
-    let failed = diags.iter().any(|d| d.is_error());
+    let failed = outcome.failed();
     if let Some(out) = &args.output {
         if failed {
             fail(&format!(
                 "{} not written: some detections did not compile",
                 out.display()
             ));
-            return ExitCode::from(1);
+            return ExitCode::from(EXIT_ERRORS);
         }
         if let Err(e) = super::write::write_file(out, &text, args.force) {
             fail(&e);
-            return ExitCode::from(1);
+            return ExitCode::from(EXIT_ERRORS);
         }
     } else {
         out(&text);
     }
     if failed {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_ERRORS)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-/// A detection to compile, with the diagnostics that come before its own
-/// in the output (its file's, its parameters').
-struct Step {
-    before: Vec<Diagnostic>,
-    det: Detection,
+/// The package a format writes, if it is one.
+fn package_of(format: Format) -> Option<Package> {
+    match format {
+        Format::Savedsearches => Some(Package::Savedsearches),
+        Format::KibanaNdjson => Some(Package::KibanaNdjson),
+        Format::SentinelRule => Some(Package::SentinelRule),
+        Format::Arm => Some(Package::Arm),
+        Format::Text | Format::Json | Format::Url => None,
+    }
 }
 
-fn entry(det: &Detection, args: &CompileArgs, c: Compiled, diags: &mut Vec<Diagnostic>) -> Entry {
-    let warnings = c.diagnostics.iter().map(Diagnostic::to_json).collect();
-    diags.extend(c.diagnostics);
-    Entry {
-        id: det.display_id(),
-        title: det.meta.title.clone(),
-        source: det.file.name.clone(),
-        target: args.target.name().to_string(),
-        query: c.query,
-        warnings,
+/// Checks that the output format applies to the target, and `--templates`
+/// to the format (a usage error otherwise); the target says which packages
+/// and requests it has.
+fn check_format(args: &CompileArgs, target: Target) -> Result<(), String> {
+    let format = args.format;
+    let name = clap::ValueEnum::to_possible_value(&format)
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    if let Some(p) = package_of(format) {
+        return crate::targets::check_package(target, p, &format!("--format {name}"));
     }
+    if args.templates.is_some() {
+        return Err(format!(
+            "--templates does not apply to --format {name}; it applies to the package \
+             formats (savedsearches, kibana-ndjson, sentinel-rule, arm)"
+        ));
+    }
+    if format == Format::Url {
+        return crate::targets::check_request_path(target, "--format url");
+    }
+    Ok(())
 }
 
 /// Renders a package format through the templates.
 fn package(
     args: &CompileArgs,
-    items: &[crate::package::Item],
+    target: Target,
+    outcome: &Outcome,
     profile: &Profile,
+    params: &std::collections::BTreeMap<String, String>,
 ) -> Result<(String, Vec<Diagnostic>), Diagnostic> {
+    // A package built from --filter-only output says what was left out
+    // and stays disabled.
+    let items: Vec<Item> = outcome
+        .units
+        .iter()
+        .filter_map(|u| {
+            let (det, query) = (u.det.as_ref()?, u.query.clone()?);
+            let notes = Item::filter_only_notes(&u.diagnostics);
+            Some(Item::new(det, query, profile, params).with_left_out(notes))
+        })
+        .collect();
     let templates = crate::package::Templates::load(args.templates.as_deref())?;
     match args.format {
         Format::Savedsearches => {
-            if args.target != crate::targets::Target::Splunk {
-                return Err(Diagnostic::error(
-                    crate::diagnostic::codes::TEMPLATE,
-                    "--format savedsearches needs --target splunk",
-                ));
-            }
-            crate::package::splunk::render(&templates, items).map(|t| (t, Vec::new()))
+            crate::package::splunk::render(&templates, &items).map(|t| (t, Vec::new()))
         }
-        Format::KibanaNdjson => {
-            crate::package::kibana::render(&templates, items, args.target, profile)
-        }
+        Format::KibanaNdjson => crate::package::kibana::render(&templates, &items, target, profile),
         Format::SentinelRule | Format::Arm => crate::package::sentinel::render(
             &templates,
-            items,
-            args.target,
+            &items,
+            target,
             profile,
             args.format == Format::Arm,
         ),
@@ -247,17 +154,33 @@ fn package(
     }
 }
 
-fn render_text(entries: &[Entry]) -> String {
-    if entries.len() == 1 {
-        return format!("{}\n", entries[0].query);
+/// The compiled queries, separated by blank lines (`---` for Sigma, so the
+/// output stays one YAML stream); with more than one, each is headed by its
+/// file and id.
+fn render_text(outcome: &Outcome, target: Target, show: impl Fn(&str) -> String) -> String {
+    let done: Vec<_> = outcome
+        .units
+        .iter()
+        .filter_map(|u| Some((u, u.det.as_ref()?, u.query.as_deref()?)))
+        .collect();
+    if let [(_, _, q)] = done[..] {
+        return format!("{}\n", show(q));
     }
     let mut out = String::new();
-    for (i, e) in entries.iter().enumerate() {
+    for (i, (u, det, q)) in done.iter().enumerate() {
         if i > 0 {
-            // Sigma output stays one valid YAML stream: documents separated by `---`.
-            out.push_str(if e.target == "sigma" { "---\n" } else { "\n" });
+            out.push_str(if target == Target::Sigma {
+                "---\n"
+            } else {
+                "\n"
+            });
         }
-        out.push_str(&format!("# {} ({})\n{}\n", e.source, e.id, e.query));
+        out.push_str(&format!(
+            "# {} ({})\n{}\n",
+            u.source,
+            det.display_id(),
+            show(q)
+        ));
     }
     out
 }

@@ -8,7 +8,7 @@ use super::report::{emit, fail};
 use super::write::{OutFile, write_file, write_files};
 use super::{ConvertArgs, ConvertTo};
 use crate::diagnostic::Diagnostic;
-use crate::load::{VIGIL_EXT, expand_paths, load_file};
+use crate::load::{VIGIL_EXT, load_file};
 
 /// One converted detection.
 struct Converted {
@@ -21,12 +21,9 @@ struct Converted {
 /// Converts every detection under the given paths.
 pub fn run(args: &ConvertArgs) -> ExitCode {
     let ConvertTo::Vigil = args.to;
-    let files = match expand_paths(&args.paths) {
+    let files = match super::driver::input_files(&args.paths) {
         Ok(f) => f,
-        Err(d) => {
-            emit(&[d]);
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let mut out: Vec<Converted> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
@@ -51,7 +48,7 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
         if args.output.is_some() {
             fail("nothing written: some detections did not convert");
         }
-        return ExitCode::from(1);
+        return ExitCode::from(super::EXIT_ERRORS);
     }
     match &args.output {
         None => {
@@ -72,7 +69,7 @@ pub fn run(args: &ConvertArgs) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 fail(&e);
-                ExitCode::from(1)
+                ExitCode::from(super::EXIT_ERRORS)
             }
         },
     }

@@ -9,17 +9,21 @@ use crate::load::{VIGIL_EXT, load_file};
 
 /// Prints the requested representation as JSON.
 pub fn run(stage: DebugStage, path: &Path) -> ExitCode {
+    if !crate::load::is_stdin(path) && !path.is_file() {
+        fail(&format!("{}: no such file", path.display()));
+        return ExitCode::from(super::EXIT_USAGE);
+    }
     match stage {
         DebugStage::Ast => {
             if path.extension().and_then(|e| e.to_str()) != Some(VIGIL_EXT) {
                 fail("`debug ast` reads Vigil (.vigil) files; use `debug ir` for Sigma rules");
-                return ExitCode::from(2);
+                return ExitCode::from(super::EXIT_USAGE);
             }
             let text = match crate::limits::read_text(path) {
                 Ok(t) => t,
                 Err(e) => {
                     fail(&format!("{}: {e}", path.display()));
-                    return ExitCode::from(1);
+                    return ExitCode::from(super::EXIT_ERRORS);
                 }
             };
             match crate::syntax::parse_file(&text) {
@@ -30,7 +34,7 @@ pub fn run(stage: DebugStage, path: &Path) -> ExitCode {
                 Err(d) => {
                     let file = crate::source::SourceFile::new(path.display().to_string(), text);
                     emit(&[d.in_file(&file)]);
-                    ExitCode::from(1)
+                    ExitCode::from(super::EXIT_ERRORS)
                 }
             }
         }
@@ -38,7 +42,7 @@ pub fn run(stage: DebugStage, path: &Path) -> ExitCode {
             let loaded = load_file(path);
             emit(&loaded.diagnostics);
             if loaded.diagnostics.iter().any(|d| d.is_error()) {
-                return ExitCode::from(1);
+                return ExitCode::from(super::EXIT_ERRORS);
             }
             for det in &loaded.detections {
                 out(&format!("{}\n", to_json(det)));

@@ -27,14 +27,14 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                 d.to_text()
             });
             if args.exit_code && !d.is_empty() {
-                ExitCode::from(1)
+                ExitCode::from(super::EXIT_ERRORS)
             } else {
                 ExitCode::SUCCESS
             }
         }
         Err(e) => {
             emit(&[e]);
-            ExitCode::from(2)
+            ExitCode::from(super::EXIT_USAGE)
         }
     }
 }

@@ -26,13 +26,13 @@ pub fn run(args: &FmtArgs) -> ExitCode {
                 }
             }) {
                 fail(&format!("{}: {e}", root.display()));
-                return ExitCode::from(2);
+                return ExitCode::from(super::EXIT_USAGE);
             }
         } else if root.is_file() {
             files.push(root.clone());
         } else {
             fail(&format!("{}: no such file or directory", root.display()));
-            return ExitCode::from(2);
+            return ExitCode::from(super::EXIT_USAGE);
         }
     }
     let mut errors = false;
@@ -77,7 +77,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
         files.len()
     ));
     if errors || (args.check && !unformatted.is_empty()) {
-        ExitCode::from(1)
+        ExitCode::from(super::EXIT_ERRORS)
     } else {
         ExitCode::SUCCESS
     }

@@ -7,7 +7,10 @@ mod compile;
 mod convert;
 mod debug;
 mod diff;
+mod driver;
 mod fmt;
+mod json;
+mod options;
 mod report;
 mod run;
 mod run_many;
@@ -20,7 +23,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::targets::Target;
+pub use options::TargetArgs;
+pub(crate) use options::parse_params;
+
+/// Exit code: detections with errors (compile or check errors, failing
+/// tests, unformatted files under `fmt --check`, warnings under
+/// `--strict`). The scheme is in docs/cli.md.
+pub const EXIT_ERRORS: u8 = 1;
+/// Exit code: a usage error (a bad option or combination of options, an
+/// input path that does not exist or holds nothing to work on).
+pub const EXIT_USAGE: u8 = 2;
 
 /// Vigil: detection-as-code compiler. Write a detection once (Vigil's
 /// language or Sigma) and compile it to Splunk SPL and more.
@@ -63,7 +75,8 @@ pub enum ColorChoice {
 pub enum Format {
     /// The queries, separated by blank lines.
     Text,
-    /// A JSON array of {id, title, source, target, query, warnings}.
+    /// A JSON array of {id, title, source, target, query, ok, diagnostics}:
+    /// every detection, the failed ones included (docs/cli.md).
     Json,
     /// A Splunk savedsearches.conf with one stanza per detection.
     Savedsearches,
@@ -190,44 +203,25 @@ pub enum DebugStage {
 /// Arguments of `compile`.
 #[derive(clap::Args, Debug)]
 pub struct CompileArgs {
-    /// Detection files or directories.
+    /// Detection files or directories (`-` reads standard input).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// The query language.
-    #[arg(short, long, value_enum, default_value = "splunk")]
-    pub target: Target,
-    /// A built-in profile name or a profile YAML file (default: the target's).
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// Set a parameter: --param name=value (repeatable).
-    #[arg(long = "param", value_name = "NAME=VALUE")]
-    pub params: Vec<String>,
+    /// Target, profile, parameters (shared with `check`).
+    #[command(flatten)]
+    pub options: TargetArgs,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Emit only the filter where the target cannot run the pipeline.
-    #[arg(long)]
-    pub filter_only: bool,
-    /// Leave the authors' stage comments out of the queries.
-    #[arg(long)]
-    pub no_comments: bool,
-    /// The SIEM version the output must run on (ES|QL: 8.19, 9.3, 9.4 or
-    /// 9.5; default 9.3).
-    #[arg(long, value_name = "VERSION")]
-    pub stack_version: Option<String>,
     /// Write the output to this file (only if every detection compiled).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Let -o replace an existing regular file.
-    #[arg(long)]
+    #[arg(long, requires = "output")]
     pub force: bool,
     /// Use the package templates in this folder instead of the built-in ones
     /// (same file names, e.g. splunk/savedsearches.conf.j2).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Treat warnings as errors (exit 1, no output file): for CI.
-    #[arg(long)]
-    pub strict: bool,
 }
 
 /// Languages `convert` writes.
@@ -251,25 +245,36 @@ pub struct ConvertArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Let -o replace existing regular files.
-    #[arg(long)]
+    #[arg(long, requires = "output")]
     pub force: bool,
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Diagnostics with their source snippets, on stderr.
+    Text,
+    /// A JSON array on stdout: one entry per detection, with its
+    /// diagnostics (the schema of `compile -f json`, without queries).
+    Json,
 }
 
 /// Arguments of `check`.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Detection files or directories.
+    /// Detection files or directories (`-` reads standard input).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Also compile for this target and report what it cannot express.
-    #[arg(short, long, value_enum)]
-    pub target: Option<Target>,
-    /// Print diagnostics as JSON lines.
-    #[arg(long)]
+    /// Target, profile, parameters: every option `compile` takes, so that
+    /// `check` reports what `compile` would.
+    #[command(flatten)]
+    pub options: TargetArgs,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+    /// The same as `--format json` (kept for scripts).
+    #[arg(long, hide = true)]
     pub json: bool,
-    /// Treat warnings as errors (exit 1): for CI.
-    #[arg(long)]
-    pub strict: bool,
 }
 
 /// Output formats of `run`.
@@ -426,24 +431,6 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
-}
-
-/// Parses `--param name=value` arguments.
-pub(crate) fn parse_params(
-    raw: &[String],
-) -> Result<std::collections::BTreeMap<String, String>, String> {
-    let mut out = std::collections::BTreeMap::new();
-    for p in raw {
-        let Some((k, v)) = p.split_once('=') else {
-            return Err(format!("--param `{p}`: expected NAME=VALUE"));
-        };
-        let k = k.trim().trim_start_matches('{').trim_end_matches('}');
-        if k.is_empty() {
-            return Err(format!("--param `{p}`: the name is empty"));
-        }
-        out.insert(k.to_string(), v.to_string());
-    }
-    Ok(out)
 }
 
 fn gen_events(args: &GenArgs) -> ExitCode {

@@ -58,7 +58,7 @@ pub fn emit(diags: &[Diagnostic]) {
     for ((file, code), n) in hidden {
         eprintln!(
             "note: {} more [{code}] diagnostic(s){} not shown (at most {MAX_DIAGNOSTICS_PER_CODE} \
-             per code and file; `vigil check --json` lists all)",
+             per code and file; `vigil check -f json` lists all)",
             n - MAX_DIAGNOSTICS_PER_CODE,
             file.map(|f| format!(" in {}", crate::terminal::escape(f)))
                 .unwrap_or_default(),

@@ -15,7 +15,7 @@ use crate::eval::input::{EventReader, Sink};
 use crate::eval::output::{Pairs, render_table, write_ndjson};
 use crate::eval::{LookupSource, Lookups, Options, Plan, prepare};
 use crate::ir::Detection;
-use crate::load::{expand_paths, load_files};
+use crate::load::load_files;
 
 /// Runs detection files over event files and prints their result rows.
 pub fn run(args: &RunArgs) -> ExitCode {
@@ -40,12 +40,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64().floor()),
     };
-    let files = match expand_paths(&args.detections) {
+    let files = match super::driver::input_files(&args.detections) {
         Ok(f) => f,
-        Err(d) => {
-            emit(&[d]);
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let lookups = match lookups(&args.lookups, &files) {
         Ok(l) => l,

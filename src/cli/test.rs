@@ -17,9 +17,18 @@ pub fn run(args: &TestArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => {
             emit(&[d]);
-            return ExitCode::from(2);
+            return ExitCode::from(super::EXIT_USAGE);
         }
     };
+    if summary.files.is_empty() && summary.untested.is_empty() {
+        // Nothing to work on, as `compile` of an empty folder: usage.
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        super::report::fail(&format!(
+            "no tests files or detections under {}",
+            names.join(", ")
+        ));
+        return ExitCode::from(super::EXIT_USAGE);
+    }
     if let Some(k) = &args.case {
         // Every case runs (they are fast); only the named ones count.
         for f in &mut summary.files {
@@ -29,7 +38,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
         summary.untested.clear();
         if summary.files.is_empty() {
             super::report::fail(&format!("no test case name contains `{k}`"));
-            return ExitCode::from(2);
+            return ExitCode::from(super::EXIT_USAGE);
         }
     }
     match args.format {
@@ -43,6 +52,6 @@ pub fn run(args: &TestArgs) -> ExitCode {
     if summary.passed() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        ExitCode::from(super::EXIT_ERRORS)
     }
 }

@@ -163,9 +163,7 @@ fn build_target(
         params: spec.params.clone(),
         stack_version: spec.stack_version.clone(),
     };
-    spec.target
-        .backend()
-        .check_options(&opts)
+    crate::targets::check_options(spec.target, &opts)
         .map_err(|e| Diagnostic::error(codes::MANIFEST, e))?;
     let mut used: BTreeSet<&str> = profile.scope.iter().map(|s| s.param.as_str()).collect();
     let mut items = Vec::new();
@@ -186,14 +184,7 @@ fn build_target(
 fn load_profile(spec: &TargetSpec) -> Result<Profile, Diagnostic> {
     let err = |m: String| Diagnostic::error(codes::PROFILE, m);
     let profile = Profile::load(&spec.profile).map_err(err)?;
-    if profile.target != spec.target.profile_kind() {
-        return Err(err(format!(
-            "profile `{}` is for target `{}`, not `{}`",
-            profile.name,
-            profile.target,
-            spec.target.name()
-        )));
-    }
+    spec.target.check_profile(&profile).map_err(err)?;
     // A scope parameter (the tenant) takes one literal value, as in
     // `compile`: a manifest must not widen every search either.
     profile.check_scope_values(&spec.params).map_err(err)?;

@@ -77,6 +77,19 @@ impl Target {
         }
     }
 
+    /// Checks that `profile` describes this target's SIEM.
+    pub fn check_profile(self, profile: &Profile) -> Result<(), String> {
+        if profile.target == self.profile_kind() {
+            return Ok(());
+        }
+        Err(format!(
+            "profile `{}` is for target `{}`, not `{}` (`vigil profiles` lists the profiles)",
+            profile.name,
+            profile.target,
+            self.name()
+        ))
+    }
+
     /// The target's backend.
     pub fn backend(self) -> &'static dyn Backend {
         match self {
@@ -104,6 +117,82 @@ pub struct Options {
     /// The SIEM version the output must run on (`--stack-version`); each
     /// target documents the versions it knows and its default.
     pub stack_version: Option<String>,
+}
+
+/// A SIEM content format that wraps compiled queries (`compile --format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Package {
+    /// Splunk `savedsearches.conf`.
+    Savedsearches,
+    /// Kibana detection rules as NDJSON.
+    KibanaNdjson,
+    /// Microsoft Sentinel analytics rules, Azure-Sentinel repository YAML.
+    SentinelRule,
+    /// An ARM template deploying Microsoft Sentinel analytics rules.
+    Arm,
+}
+
+/// Checks that every option given applies to `target` (a usage error
+/// names the option and the targets it applies to), then the options'
+/// values ([`Backend::check_options`]).
+pub fn check_options(target: Target, opts: &Options) -> Result<(), String> {
+    let backend = target.backend();
+    if opts.stack_version.is_some() && !backend.takes_stack_version() {
+        return Err(not_for(
+            "--stack-version",
+            target,
+            "has one output for every version",
+            |b| b.takes_stack_version(),
+        ));
+    }
+    backend.check_options(opts)
+}
+
+/// Checks that a package format is one `target`'s queries are packaged in.
+pub fn check_package(target: Target, package: Package, option: &str) -> Result<(), String> {
+    if target.backend().packages().contains(&package) {
+        return Ok(());
+    }
+    Err(not_for(option, target, "is not packaged this way", |b| {
+        b.packages().contains(&package)
+    }))
+}
+
+/// Checks that `target` is searched through an HTTP API (`--format url`).
+pub fn check_request_path(target: Target, option: &str) -> Result<(), String> {
+    let has = |b: &dyn Backend| b.request_path("").is_some();
+    if has(target.backend()) {
+        return Ok(());
+    }
+    Err(not_for(
+        option,
+        target,
+        "is not searched through an HTTP API",
+        has,
+    ))
+}
+
+/// "`option` does not apply to --target T (it `why`); it applies to --target A, B".
+fn not_for(
+    option: &str,
+    target: Target,
+    why: &str,
+    applies: impl Fn(&dyn Backend) -> bool,
+) -> String {
+    let names: Vec<String> = <Target as clap::ValueEnum>::value_variants()
+        .iter()
+        .filter(|t| applies(t.backend()))
+        .map(|t| format!("--target {}", t.name()))
+        .collect();
+    format!(
+        "{option} does not apply to --target {} (it {why}); it applies to {}",
+        target.name(),
+        if names.is_empty() {
+            "no target".to_string()
+        } else {
+            names.join(", ")
+        }
+    )
 }
 
 /// A compiled query and what the compiler noticed on the way.
@@ -137,10 +226,22 @@ pub trait Backend: Sync {
         None
     }
 
-    /// Checks the options that do not depend on a detection (such as
-    /// `stack_version`), so that a bad one is reported once.
+    /// Checks the values of the options that do not depend on a detection
+    /// (such as `stack_version`), so that a bad one is reported once.
+    /// Whether an option applies at all is [`check_options`]' job.
     fn check_options(&self, _opts: &Options) -> Result<(), String> {
         Ok(())
+    }
+
+    /// Whether the output depends on the SIEM's version, so that
+    /// `stack_version` applies. The default: one output for every version.
+    fn takes_stack_version(&self) -> bool {
+        false
+    }
+
+    /// The SIEM content formats this target's queries are packaged in.
+    fn packages(&self) -> &'static [Package] {
+        &[]
     }
 
     /// Compiles a detection (parameters already substituted).

@@ -151,18 +151,95 @@ pub fn compare_rows(
     }
 }
 
-/// The diff text: `-` expected rows not found, `+` rows not expected.
+/// The diff text. An expected row and an actual row that agree on some
+/// columns are taken for the same row and shown as `~`, followed by the
+/// columns that differ (expected, then actual); the other rows are shown
+/// whole: `-` expected rows not found, `+` rows not expected.
 pub fn render_mismatch(m: &Mismatch, expected: usize, actual: usize, what: &str) -> String {
     let mut out = format!("expected {expected} {what}, got {actual}");
     if let Some(i) = m.first_difference {
         out.push_str(&format!(" (in order; first difference at {})", i + 1));
     }
     out.push('\n');
-    for v in &m.missing {
-        out.push_str(&format!("- {v}\n"));
+    let pairs = pair_rows(m);
+    let paired_actual: Vec<usize> = pairs.iter().filter_map(|p| *p).collect();
+    for (v, pair) in m.missing.iter().zip(&pairs) {
+        match pair.and_then(|j| Some((v.as_object()?, m.unexpected[j].as_object()?))) {
+            Some((e, a)) => out.push_str(&render_pair(e, a)),
+            None => out.push_str(&format!("- {v}\n")),
+        }
     }
-    for v in &m.unexpected {
-        out.push_str(&format!("+ {v}\n"));
+    for (j, v) in m.unexpected.iter().enumerate() {
+        if !paired_actual.contains(&j) {
+            out.push_str(&format!("+ {v}\n"));
+        }
+    }
+    out
+}
+
+/// For each missing row, the unexpected row it is taken for: in order,
+/// the one at the same position; otherwise the one agreeing on the most
+/// columns. Rows agreeing on no column are not paired.
+fn pair_rows(m: &Mismatch) -> Vec<Option<usize>> {
+    let mut used = vec![false; m.unexpected.len()];
+    m.missing
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let candidates: Vec<usize> = if m.first_difference.is_some() {
+                vec![i]
+            } else {
+                (0..m.unexpected.len()).collect()
+            };
+            let best = candidates
+                .into_iter()
+                .filter(|&j| j < used.len() && !used[j])
+                .map(|j| (agreeing(e, &m.unexpected[j]), j))
+                .filter(|(n, _)| *n > 0)
+                .max_by_key(|&(n, j)| (n, std::cmp::Reverse(j)))?;
+            used[best.1] = true;
+            Some(best.1)
+        })
+        .collect()
+}
+
+/// The number of columns on which two rows agree.
+fn agreeing(e: &Value, a: &Value) -> usize {
+    match (e.as_object(), a.as_object()) {
+        (Some(e), Some(a)) => without_nulls(e)
+            .iter()
+            .filter(|(k, v)| a.get(*k).is_some_and(|w| same_cell(k, v, w)))
+            .count(),
+        _ => 0,
+    }
+}
+
+fn same_cell(key: &str, e: &Value, a: &Value) -> bool {
+    same_value(e, a) || (key == "timestamp" && same_time(e, a))
+}
+
+/// `~ row where k = v, ...:` and one line per column that differs.
+fn render_pair(e: &Map<String, Value>, a: &Map<String, Value>) -> String {
+    let (e, a) = (without_nulls(e), without_nulls(a));
+    let same: Vec<String> = e
+        .iter()
+        .filter(|(k, v)| a.get(*k).is_some_and(|w| same_cell(k, v, w)))
+        .take(3)
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    let mut out = format!("~ row where {}:\n", same.join(", "));
+    let shown = |v: Option<&Value>| v.map_or_else(|| "nothing".to_string(), Value::to_string);
+    let keys = e.keys().chain(a.keys().filter(|k| !e.contains_key(*k)));
+    for k in keys {
+        let (x, y) = (e.get(k), a.get(k));
+        if matches!((x, y), (Some(x), Some(y)) if same_cell(k, x, y)) {
+            continue;
+        }
+        out.push_str(&format!(
+            "    {k}: expected {}, got {}\n",
+            shown(x),
+            shown(y)
+        ));
     }
     out
 }
@@ -196,6 +273,33 @@ mod tests {
         assert!(!same_value(&json!("a"), &json!("A")));
         assert!(!same_value(&json!(["a", "b"]), &json!(["b", "a"])));
         assert!(!same_value(&json!(1), &json!(true)));
+    }
+
+    #[test]
+    fn a_row_that_differs_in_some_columns_shows_those_columns() {
+        let e = vec![
+            row(json!({"user_id": "u1", "ip": "1.2.3.4", "n": 4})),
+            row(json!({"user_id": "u9", "n": 1})),
+        ];
+        let a = vec![
+            row(json!({"user_id": "u1", "ip": "1.2.3.4", "n": 5, "extra": "x"})),
+            row(json!({"user_id": "u7", "n": 2})),
+        ];
+        let m = compare_rows(&e, &a, false, &same_row).unwrap();
+        assert_eq!(
+            render_mismatch(&m, 2, 2, "rows"),
+            "expected 2 rows, got 2\n\
+             ~ row where ip = \"1.2.3.4\", user_id = \"u1\":\n\
+             \x20   n: expected 4, got 5\n\
+             \x20   extra: expected nothing, got \"x\"\n\
+             - {\"n\":1,\"user_id\":\"u9\"}\n\
+             + {\"n\":2,\"user_id\":\"u7\"}\n"
+        );
+        // In order, rows are paired by position.
+        let m = compare_rows(&e, &a, true, &same_row).unwrap();
+        let text = render_mismatch(&m, 2, 2, "rows");
+        assert!(text.contains("first difference at 1"), "{text}");
+        assert!(text.contains("~ row where ip"), "{text}");
     }
 
     #[test]

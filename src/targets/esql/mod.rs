@@ -27,7 +27,7 @@ pub use version::StackVersion;
 use std::collections::BTreeSet;
 
 use super::elastic::{EField, FieldType, Layout, Rows, Source, scoped_filter, translate};
-use super::{Backend, Compiled, Options, Target, gate_pipeline};
+use super::{Backend, Compiled, Options, Package, Target, gate_pipeline};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Detection, FieldRef, ParamType, Stage, StageKind};
 use crate::profile::Profile;
@@ -66,6 +66,14 @@ impl Backend for Esql {
 
     fn has_single_char_wildcard(&self) -> bool {
         true
+    }
+
+    fn takes_stack_version(&self) -> bool {
+        true
+    }
+
+    fn packages(&self) -> &'static [Package] {
+        &[Package::KibanaNdjson]
     }
 
     fn check_options(&self, opts: &Options) -> Result<(), String> {

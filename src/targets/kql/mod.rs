@@ -20,7 +20,7 @@ mod quote;
 pub use quote::{quoted, unquoted};
 
 use super::elastic::{EFilter, Layout, Rows, scoped_filter, translate};
-use super::{Backend, Compiled, Options, Target, gate_pipeline};
+use super::{Backend, Compiled, Options, Package, Target, gate_pipeline};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Detection, Filter, Stage, StageKind};
 use crate::profile::Profile;
@@ -31,6 +31,10 @@ pub struct Kql;
 impl Backend for Kql {
     fn target(&self) -> Target {
         Target::Kql
+    }
+
+    fn packages(&self) -> &'static [Package] {
+        &[Package::KibanaNdjson]
     }
 
     /// Stages that only shape columns are accepted (and left out); stages

@@ -29,7 +29,7 @@ pub use quote::{bracketed, ident, string as quote_string};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Backend, Compiled, Options, Target, gate_pipeline};
+use super::{Backend, Compiled, Options, Package, Target, gate_pipeline};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Detection, FieldKind, FieldRef, ParamType, Stage};
 use crate::profile::Profile;
@@ -42,6 +42,10 @@ pub struct Sentinel;
 impl Backend for Sentinel {
     fn target(&self) -> Target {
         Target::Sentinel
+    }
+
+    fn packages(&self) -> &'static [Package] {
+        &[Package::SentinelRule, Package::Arm]
     }
 
     fn supports_stage(&self, stage: &Stage) -> Result<(), String> {

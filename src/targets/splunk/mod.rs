@@ -14,7 +14,7 @@ mod quote;
 mod search;
 mod stages;
 
-use super::{Backend, Compiled, Options, Target, gate_pipeline};
+use super::{Backend, Compiled, Options, Package, Target, gate_pipeline};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{
     self, Detection, FieldKind, FieldRef, Filter, Pred, Scope, SubQuery, Test, Text, TextPart,
@@ -30,6 +30,10 @@ pub struct Splunk;
 impl Backend for Splunk {
     fn target(&self) -> Target {
         Target::Splunk
+    }
+
+    fn packages(&self) -> &'static [Package] {
+        &[Package::Savedsearches]
     }
 
     fn compile(
