@@ -15,13 +15,16 @@
 
 mod columns;
 mod expr;
+mod extract;
 mod filter;
+mod multi;
 mod quote;
 mod regex;
 mod relations;
 mod schema;
 mod stages;
 mod stats;
+mod strftime;
 mod support;
 
 pub use columns::output_columns;
@@ -183,6 +186,13 @@ pub(super) struct Printer<'a> {
     order: Order,
     /// Names bound with `as` so far.
     bound: usize,
+    /// Operators the stage being printed needs before it (`mv-apply`s
+    /// computing tests over each value of an array, `multi.rs`).
+    pre: Vec<String>,
+    /// Temporary columns those operators made, removed after the stage.
+    temps: Vec<String>,
+    /// Temporary columns numbered so far.
+    temp_n: usize,
 }
 
 impl<'a> Printer<'a> {
@@ -200,6 +210,9 @@ impl<'a> Printer<'a> {
             reported: BTreeSet::new(),
             order: Order::Events,
             bound: 0,
+            pre: Vec::new(),
+            temps: Vec::new(),
+            temp_n: 0,
         }
     }
 
@@ -208,6 +221,7 @@ impl<'a> Printer<'a> {
         let mut p = Printer::new(self.schema, self.det, self.table.clone());
         p.params = self.params.clone();
         p.bound = self.bound + 100;
+        p.temp_n = self.temp_n + 100;
         p
     }
 

@@ -5,41 +5,26 @@ use std::collections::BTreeSet;
 use super::quote::{ident, string};
 use super::schema::{Col, Ty};
 use super::{Order, Printer, as_string};
-use crate::ir::{Expr, FieldRef, List, Stage, StageKind, TimeUnit, Value};
+use crate::ir::{Expr, FieldRef, Func, List, Stage, StageKind, TimeUnit, Value};
 
 impl Printer<'_> {
-    /// One stage, as zero or more operators (without the leading `| `).
+    /// One stage, as zero or more operators (without the leading `| `):
+    /// the `mv-apply`s its expressions need first, the temporary columns
+    /// they made removed after.
     pub(super) fn stage(&mut self, s: &Stage) -> Vec<String> {
+        let mut out = self.ops(s);
+        if !self.pre.is_empty() {
+            let mut pre = std::mem::take(&mut self.pre);
+            pre.append(&mut out);
+            out = pre;
+        }
+        out.extend(self.drop_temps());
+        out
+    }
+
+    fn ops(&mut self, s: &Stage) -> Vec<String> {
         match &s.kind {
-            StageKind::Eval { assignments } => {
-                // `extend a = 1, b = a + 1` cannot see `a`: start a new
-                // `extend` when an assignment reads one made in this one.
-                let mut out: Vec<Vec<String>> = vec![Vec::new()];
-                let mut here: BTreeSet<String> = BTreeSet::new();
-                for a in assignments {
-                    let mut reads = false;
-                    a.value.walk(&mut |e| {
-                        if let Expr::Field(f) = e {
-                            reads |= here.contains(&f.path.render(""));
-                        }
-                    });
-                    if reads {
-                        out.push(Vec::new());
-                        here.clear();
-                    }
-                    let (v, ty) = self.typed(&a.value);
-                    let name = self.target_name(&a.field);
-                    let col = self.set_made(&a.field, &name, ty.unwrap_or(Ty::Str));
-                    here.insert(a.field.path.render(""));
-                    if let Some(last) = out.last_mut() {
-                        last.push(format!("{col} = {v}"));
-                    }
-                }
-                out.into_iter()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("extend {}", v.join(", ")))
-                    .collect()
-            }
+            StageKind::Eval { assignments } => self.eval(assignments),
             StageKind::Where { cond } => vec![format!("where {}", self.expr(cond))],
             StageKind::Search { filter } => vec![format!("where {}", self.filter(filter))],
             StageKind::Stats {
@@ -163,35 +148,8 @@ impl Printer<'_> {
                 field,
                 regex,
                 groups,
-                ..
-            } => {
-                let Some(c) = self.col(field) else {
-                    return Vec::new();
-                };
-                let Some(re) = self.re2(self.at, regex) else {
-                    return Vec::new();
-                };
-                let names: Vec<Option<String>> = match regex::Regex::new(&re) {
-                    Ok(r) => r.capture_names().map(|n| n.map(str::to_string)).collect(),
-                    Err(_) => Vec::new(),
-                };
-                let mut parts = Vec::new();
-                for g in groups {
-                    let Some(i) = names.iter().position(|n| n.as_deref() == Some(g)) else {
-                        continue;
-                    };
-                    let col = self.set_made(&FieldRef::local(g), g, Ty::Str);
-                    parts.push(format!(
-                        "{col} = extract({}, {i}, {})",
-                        string(&re),
-                        as_string(&c)
-                    ));
-                }
-                if parts.is_empty() {
-                    return Vec::new();
-                }
-                vec![format!("extend {}", parts.join(", "))]
-            }
+                max_match,
+            } => self.rex(field, regex, *max_match, groups),
             StageKind::Spath { path, output, .. } => match output {
                 Some(o) => {
                     let Some(c) = self.col(path) else {
@@ -232,6 +190,53 @@ impl Printer<'_> {
             StageKind::FillNull { value, fields } => self.fillnull(value.as_ref(), fields),
             StageKind::Transpose { .. } => Vec::new(),
         }
+    }
+
+    /// `eval`: `extend`s. `extend a = 1, b = a + 1` cannot see `a`: a new
+    /// `extend` starts when an assignment reads one made in this one, or
+    /// needs an `mv-apply` first (which reads the columns made before it).
+    fn eval(&mut self, assignments: &[crate::ir::Assign]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut group: Vec<String> = Vec::new();
+        let mut here: BTreeSet<String> = BTreeSet::new();
+        let flush = |out: &mut Vec<String>, group: &mut Vec<String>| {
+            if !group.is_empty() {
+                out.push(format!("extend {}", group.join(", ")));
+                group.clear();
+            }
+        };
+        for a in assignments {
+            let mut reads = false;
+            a.value.walk(&mut |e| {
+                if let Expr::Field(f) = e {
+                    reads |= here.contains(&f.path.render(""));
+                }
+            });
+            if reads {
+                flush(&mut out, &mut group);
+                here.clear();
+            }
+            let (v, ty) = self.typed(&a.value);
+            if !self.pre.is_empty() {
+                flush(&mut out, &mut group);
+                here.clear();
+                out.append(&mut self.pre);
+            }
+            let name = self.target_name(&a.field);
+            let col = self.set_made(&a.field, &name, ty.unwrap_or(Ty::Str));
+            let multi = matches!(
+                &a.value,
+                Expr::Call {
+                    func: Func::MvFilter,
+                    ..
+                }
+            );
+            self.set_array(&a.field, multi);
+            here.insert(a.field.path.render(""));
+            group.push(format!("{col} = {v}"));
+        }
+        flush(&mut out, &mut group);
+        out
     }
 
     /// `table` (exactly these columns) or `fields` (these and the time).
