@@ -18,6 +18,7 @@ mod expr;
 mod extract;
 mod filter;
 mod multi;
+mod order;
 mod quote;
 mod regex;
 mod relations;
@@ -108,6 +109,7 @@ impl Backend for Sentinel {
             }
             lines.extend(p.stage(s).into_iter().map(|l| format!("| {l}")));
         }
+        lines.extend(p.drop_hidden().map(|l| format!("| {l}")));
         if !p.params.is_empty() {
             let decl: Vec<String> = p
                 .params
@@ -158,7 +160,11 @@ pub(super) enum Order {
     /// After `summarize ... by` these columns: SPL sorts the groups by them
     /// (S20), Kusto leaves them unordered.
     Grouped(Vec<String>),
-    /// Kusto gives no order (after `summarize`, `join`, ...).
+    /// SPL's order is by these columns (text, descending), which the rows
+    /// carry, but Kusto's rows are not in it (after `lookup`, `join`,
+    /// `mv-expand`, `dedup`, ...).
+    Keyed(Vec<(String, bool)>),
+    /// Kusto gives no order, and no column says SPL's.
     Unknown,
 }
 
@@ -193,6 +199,9 @@ pub(super) struct Printer<'a> {
     temps: Vec<String>,
     /// Temporary columns numbered so far.
     temp_n: usize,
+    /// Value indexes `mv-expand` added to keep SPL's order, removed at
+    /// the end of the query.
+    hidden: Vec<String>,
 }
 
 impl<'a> Printer<'a> {
@@ -213,6 +222,7 @@ impl<'a> Printer<'a> {
             pre: Vec::new(),
             temps: Vec::new(),
             temp_n: 0,
+            hidden: Vec::new(),
         }
     }
 

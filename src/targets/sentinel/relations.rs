@@ -70,7 +70,7 @@ impl Printer<'_> {
         if !temp.is_empty() {
             out.push(format!("project-away {}", temp.join(", ")));
         }
-        self.order = Order::Unknown;
+        self.unordered();
         out
     }
 
@@ -190,7 +190,7 @@ impl Printer<'_> {
         for (name, c) in sp.made {
             self.made.entry(name).or_insert(c);
         }
-        self.order = Order::Unknown;
+        self.unordered();
         out
     }
 }

@@ -163,19 +163,7 @@ impl Printer<'_> {
                 // The event's JSON is already columns: the path is readable.
                 None => Vec::new(),
             },
-            StageKind::MvExpand { field } => {
-                let Some(c) = self.col(field) else {
-                    return Vec::new();
-                };
-                self.order = Order::Unknown;
-                let name = self.target_name(field);
-                let col = self.set_made(field, &name, Ty::Dyn);
-                if c.nested {
-                    vec![format!("mv-expand {col} = {}", c.text)]
-                } else {
-                    vec![format!("mv-expand {col}")]
-                }
-            }
+            StageKind::MvExpand { field } => self.mv_expand(field),
             StageKind::Lookup {
                 table,
                 inputs,
@@ -285,71 +273,6 @@ impl Printer<'_> {
         }
         self.known = Some(known);
         vec![format!("project {}", items.join(", "))]
-    }
-
-    fn head(&mut self, n: u64) -> Vec<String> {
-        match &self.order {
-            Order::Sorted(_) => vec![format!("take {n}")],
-            Order::Events => {
-                let t = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
-                if !self.exists(&t) {
-                    self.order_error("head");
-                    return Vec::new();
-                }
-                vec![format!("top {n} by {t} desc")]
-            }
-            Order::Grouped(keys) => {
-                let by: Vec<String> = keys.iter().map(|k| format!("{k} asc nulls last")).collect();
-                vec![format!("sort by {}", by.join(", ")), format!("take {n}")]
-            }
-            Order::Unknown => {
-                self.order_error("head");
-                Vec::new()
-            }
-        }
-    }
-
-    fn order_error(&mut self, what: &str) {
-        self.error(
-            self.at,
-            format!(
-                "`{what}` keeps the first rows, and Kusto gives these rows no order (after `join`, `lookup`, `mv-expand`, `eventstats` or `dedup`)"
-            ),
-            "depends on row order",
-            Some("sort the rows first"),
-        );
-    }
-
-    /// `dedup`: the first row of each group (S23), where the order says
-    /// which row is first: the newest event, or the first sort key's end.
-    fn dedup(&mut self, fields: &List<FieldRef>) -> Vec<String> {
-        let time = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
-        let pick = match self.order.clone() {
-            Order::Events if self.exists(&time) => format!("arg_max({time}, *)"),
-            Order::Sorted(keys) if !keys.is_empty() => {
-                let (k, desc) = keys[0].clone();
-                if keys.len() > 1 {
-                    self.warn(
-                        self.at,
-                        format!(
-                            "rows with the same `{k}` in a group are kept in an arbitrary order by arg_max/arg_min, not by the later sort keys"
-                        ),
-                        "dedup after a sort",
-                    );
-                }
-                format!("{}({k}, *)", if desc { "arg_max" } else { "arg_min" })
-            }
-            _ => {
-                self.order_error("dedup");
-                return Vec::new();
-            }
-        };
-        let (items, tests) = self.by_columns(fields);
-        self.order = Order::Unknown;
-        vec![
-            format!("where {}", tests.join(" and ")),
-            format!("summarize {pick} by {}", items.join(", ")),
-        ]
     }
 
     fn fillnull(&mut self, value: Option<&Value>, fields: &List<FieldRef>) -> Vec<String> {

@@ -116,7 +116,7 @@ impl Printer<'_> {
         if let Some(k) = &mut self.known {
             k.extend(aggs.iter().map(|(n, _)| n.clone()));
         }
-        self.order = Order::Unknown;
+        self.unordered();
         out
     }
 
@@ -132,10 +132,13 @@ impl Printer<'_> {
                 },
                 Some(AggArg::Expr(e)) => (Some(self.expr(e)), None),
             };
+            // An array is kept whole: `make_set` adds its elements, as
+            // `values` and `dc` count every value of a multi-value (S20).
             let value = |c: &Option<Col>, arg: &str| match c {
-                Some(c) if c.ty == Ty::Dyn => as_string(c),
+                Some(c) if c.ty == Ty::Dyn && !c.array => as_string(c),
                 _ => arg.to_string(),
             };
+            let array = col.as_ref().is_some_and(|c| c.array);
             let num = |c: &Option<Col>, arg: &str| match c {
                 Some(c) if c.ty == Ty::Num => arg.to_string(),
                 _ => format!("todouble({arg})"),
@@ -147,6 +150,13 @@ impl Printer<'_> {
                 (AggFunc::Count, Some(AggArg::Expr(_))) => (format!("countif({a_text})"), Ty::Num),
                 (AggFunc::Count, _) => (
                     format!("countif({})", pres.clone().unwrap_or_default()),
+                    Ty::Num,
+                ),
+                (AggFunc::Dc, _) if array => (
+                    format!(
+                        "array_length(make_set_if({a_text}, {}))",
+                        pres.clone().unwrap_or_default()
+                    ),
                     Ty::Num,
                 ),
                 (AggFunc::Dc, _) => match &pres {
