@@ -27,6 +27,7 @@ mod stages;
 mod stats;
 mod strftime;
 mod support;
+mod transpose;
 
 pub use columns::output_columns;
 pub use quote::{bracketed, ident, string as quote_string};
@@ -202,6 +203,9 @@ pub(super) struct Printer<'a> {
     /// Value indexes `mv-expand` added to keep SPL's order, removed at
     /// the end of the query.
     hidden: Vec<String>,
+    /// The rows' columns in Vigil's order (neutral name, column), when a
+    /// stage fixed them (`stats`, `table`), for `transpose`.
+    cols_order: Option<Vec<(String, String)>>,
 }
 
 impl<'a> Printer<'a> {
@@ -223,6 +227,7 @@ impl<'a> Printer<'a> {
             temps: Vec::new(),
             temp_n: 0,
             hidden: Vec::new(),
+            cols_order: None,
         }
     }
 

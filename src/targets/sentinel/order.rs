@@ -16,7 +16,7 @@ use crate::ir::{FieldRef, List};
 
 impl Printer<'_> {
     /// The order as sort keys (column, descending), if the rows carry them.
-    fn sort_keys(&self) -> Option<Vec<(String, bool)>> {
+    pub(super) fn sort_keys(&self) -> Option<Vec<(String, bool)>> {
         let keys = match &self.order {
             Order::Events => vec![(self.time(), true)],
             Order::Sorted(k) | Order::Keyed(k) => k.clone(),

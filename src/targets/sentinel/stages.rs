@@ -13,6 +13,21 @@ impl Printer<'_> {
     /// they made removed after.
     pub(super) fn stage(&mut self, s: &Stage) -> Vec<String> {
         let mut out = self.ops(s);
+        // Stages that keep the columns, or set their order themselves.
+        let keeps = matches!(
+            s.kind,
+            StageKind::Where { .. }
+                | StageKind::Search { .. }
+                | StageKind::Sort { .. }
+                | StageKind::Head { .. }
+                | StageKind::Dedup { .. }
+                | StageKind::Stats { event: false, .. }
+                | StageKind::Table { .. }
+                | StageKind::Transpose { .. }
+        );
+        if !keeps {
+            self.cols_order = None;
+        }
         if !self.pre.is_empty() {
             let mut pre = std::mem::take(&mut self.pre);
             pre.append(&mut out);
@@ -176,7 +191,7 @@ impl Printer<'_> {
                 ..
             } => self.join(*kind, fields, query),
             StageKind::FillNull { value, fields } => self.fillnull(value.as_ref(), fields),
-            StageKind::Transpose { .. } => Vec::new(),
+            StageKind::Transpose { rows } => self.transpose(*rows),
         }
     }
 
@@ -231,6 +246,7 @@ impl Printer<'_> {
     fn project(&mut self, fields: &List<FieldRef>, keep_time: bool) -> Vec<String> {
         let mut items = Vec::new();
         let mut known = BTreeSet::new();
+        let mut order = Vec::new();
         let time = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
         let lists_time = fields.iter().any(|f| f.path.is("timestamp"));
         if keep_time && !lists_time && self.exists(&time) && !self.made.contains_key("timestamp") {
@@ -265,13 +281,16 @@ impl Printer<'_> {
                 let col = self.set_made(f, &key, c.ty);
                 self.set_array(f, c.array);
                 items.push(format!("{col} = {}", c.text));
+                order.push((key, col.clone()));
                 known.insert(col);
             } else {
                 known.insert(c.text.clone());
+                order.push((f.path.render(""), c.text.clone()));
                 items.push(c.text);
             }
         }
         self.known = Some(known);
+        self.cols_order = (!keep_time).then_some(order);
         vec![format!("project {}", items.join(", "))]
     }
 

@@ -38,6 +38,22 @@ impl Printer<'_> {
     ) -> Vec<String> {
         let (items, tests) = self.by_columns(by);
         let aggs = self.aggregates(aggregates);
+        // Vigil's column order (S20): the by fields, then the aggregates.
+        let names: Vec<String> = by
+            .iter()
+            .map(|f| f.path.render(""))
+            .chain(aggregates.iter().map(|a| {
+                a.alias
+                    .as_ref()
+                    .map_or_else(|| a.default_name(), |al| al.name.path.render(""))
+            }))
+            .collect();
+        let texts: Vec<String> = items_to_keys(&items)
+            .into_iter()
+            .chain(aggs.iter().map(|(n, _)| n.clone()))
+            .collect();
+        self.cols_order =
+            (names.len() == texts.len()).then(|| names.into_iter().zip(texts).collect());
         let mut known: BTreeSet<String> = BTreeSet::new();
         for f in by.iter() {
             if let Some(c) = self.col(f) {
