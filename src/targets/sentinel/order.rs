@@ -36,7 +36,7 @@ impl Printer<'_> {
         self.exists(col) || (!col.starts_with("['") && col.contains(['.', '[']))
     }
 
-    fn time(&self) -> String {
+    pub(super) fn time(&self) -> String {
         ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"))
     }
 
