@@ -160,11 +160,22 @@ impl Printer<'_> {
                 array: false,
             },
         );
+        let before = (self.pre.len(), self.temps.len());
         let test = self.expr(cond);
         match saved {
             Some(c) => self.made.insert(key, c),
             None => self.made.remove(&key),
         };
+        if self.pre.len() > before.0 {
+            // An `mv-apply` inside the condition would run before the
+            // stage, where the element it reads does not exist.
+            self.pre.truncate(before.0);
+            self.temps.truncate(before.1);
+            return self.refuse_multi(
+                span,
+                "`mvfilter` whose condition itself tests each value of a multi-value",
+            );
+        }
         let agg = format!("make_list_if({e}, isnotempty(tostring({e})) and ({test}))");
         let r = self.apply_each(n, &items, &agg, true);
         (

@@ -152,10 +152,15 @@ impl Printer<'_> {
     }
 
     /// The `project-away` of the value indexes `mv-expand` added, at the
-    /// end of the query, when no stage dropped them.
+    /// end of the query (or of a sub-search), when no stage dropped them.
     pub(super) fn drop_hidden(&mut self) -> Option<String> {
         let hidden = std::mem::take(&mut self.hidden);
         let left: Vec<String> = hidden.into_iter().filter(|h| self.exists(h)).collect();
+        if let Some(k) = &mut self.known {
+            for h in &left {
+                k.remove(h);
+            }
+        }
         (!left.is_empty()).then(|| format!("project-away {}", left.join(", ")))
     }
 }

@@ -98,6 +98,7 @@ impl Printer<'_> {
             }
             lines.extend(sp.stage(s).into_iter().map(|l| format!("| {l}")));
         }
+        lines.extend(sp.drop_hidden().map(|l| format!("| {l}")));
         if sp.diags.iter().any(crate::diagnostic::Diagnostic::is_error) {
             self.diags.append(&mut sp.diags);
             return Vec::new();
