@@ -106,6 +106,14 @@ impl Printer<'_> {
                 continue;
             }
             let ty = if all.is_some() { Ty::Dyn } else { Ty::Str };
+            // Without a match a column made earlier keeps its value (S26):
+            // `extract` gives "", which `coalesce` skips for strings.
+            let text = match self.made.get(g.as_str()) {
+                Some(p) if all.is_none() && p.ty == Ty::Str => {
+                    format!("coalesce({text}, {})", p.text)
+                }
+                _ => text,
+            };
             let col = self.set_made(&local, g, ty);
             self.set_array(&local, all.is_some());
             parts.push(format!("{col} = {text}"));
