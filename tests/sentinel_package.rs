@@ -110,10 +110,13 @@ fn tactics_techniques_and_entities() {
 
 #[test]
 fn arm_template_deploys_every_rule() {
-    let params: BTreeMap<String, String> = [("threshold_for_max_sms", "10")]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let params: BTreeMap<String, String> = [
+        ("threshold_for_max_sms", "10"),
+        ("your-tenant-name", "acme"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     let items = items(&params);
     let text = render(&items, true);
     let arm: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
@@ -153,11 +156,18 @@ fn hostile_titles_and_values_keep_the_structure() {
     let (det, diags) = common::load_str("evil.vigil", src);
     let det = det.unwrap_or_else(|| panic!("{diags:?}"));
     let profile = Profile::load("sentinel-auth0").expect("profile");
+    // The tenant the profile scopes to is set: the rule is enabled, and
+    // its description is the detection's own.
+    let params: BTreeMap<String, String> = [("your-tenant-name".into(), "acme".into())].into();
+    let opts = Options {
+        params: params.clone(),
+        ..Options::default()
+    };
     let c = Target::Sentinel
         .backend()
-        .compile(&det, &profile, &Options::default())
+        .compile(&det, &profile, &opts)
         .expect("compiles");
-    let item = Item::new(&det, c.query.clone(), &profile, &BTreeMap::new());
+    let item = Item::new(&det, c.query.clone(), &profile, &params);
     let docs: Vec<Doc> =
         serde_saphyr::from_multiple(&render(std::slice::from_ref(&item), false)).expect("YAML");
     assert_eq!(docs.len(), 1);

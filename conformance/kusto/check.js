@@ -6,6 +6,10 @@
 //   node check.js --syntax-only queries.json                syntax errors only
 //   node check.js --literals values.json                    each value, as Vigil quotes it,
 //                                                           reads back as exactly that value
+//   node check.js --schema s.json --by-table queries.json  a measurement, not a check: per
+//                                                           table of the schema, the queries
+//                                                           reading it that analyse cleanly,
+//                                                           and the names most often unknown
 //
 // queries.json: `vigil compile --target sentinel --format json` output (an
 // array of {id, source, query}). Exit status 1 on any error, with each error
@@ -79,17 +83,43 @@ function literals(code) {
   return out;
 }
 
+/** Per table of the schema: queries reading it with and without errors. */
+function byTable(g, schemaPath, files) {
+  const tables = JSON.parse(fs.readFileSync(schemaPath, 'utf8')).tables;
+  const counts = {};
+  for (const f of files) {
+    for (const item of JSON.parse(fs.readFileSync(f, 'utf8'))) {
+      const table = item.query.split('\n').find((l) => !l.startsWith('declare'));
+      if (!tables[table]) continue;
+      const c = (counts[table] = counts[table] || { clean: 0, errors: 0, unknown: {} });
+      const r = errors(item.query, g, false);
+      if (r.errors.length) c.errors++; else c.clean++;
+      for (const e of r.errors) {
+        const m = /The name '([^']+)'/.exec(e.Message);
+        if (m) c.unknown[m[1]] = (c.unknown[m[1]] || 0) + 1;
+      }
+    }
+  }
+  for (const [t, c] of Object.entries(counts)) {
+    const top = Object.entries(c.unknown).sort((a, b) => b[1] - a[1]).slice(0, 6)
+      .map(([n, k]) => `${n} ${k}`).join(', ');
+    console.log(`${t}: ${c.clean} clean, ${c.errors} with errors; unknown: ${top}`);
+  }
+}
+
 function main() {
   const args = process.argv.slice(2);
-  let schema = null, syntaxOnly = false, literalMode = false;
+  let schema = null, syntaxOnly = false, literalMode = false, byTableMode = false;
   const files = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--schema') schema = args[++i];
     else if (args[i] === '--syntax-only') syntaxOnly = true;
     else if (args[i] === '--literals') literalMode = true;
+    else if (args[i] === '--by-table') byTableMode = true;
     else files.push(args[i]);
   }
   const g = globals(schema);
+  if (byTableMode) return byTable(g, schema, files);
   let failed = 0, checked = 0;
   for (const f of files) {
     const items = JSON.parse(fs.readFileSync(f, 'utf8'));

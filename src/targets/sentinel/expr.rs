@@ -252,18 +252,20 @@ impl Printer<'_> {
             ],
         ) = (func, args)
         {
-            let found = self.call(Func::Match, inner, *at);
+            let found = self.some_value_matches(inner, *at);
             return if func == Func::IsNull {
-                (format!("not({})", found.0), Some(Ty::Bool))
+                (format!("not({found})"), Some(Ty::Bool))
             } else {
-                found
+                (found, Some(Ty::Bool))
             };
         }
-        // `like`'s pattern is read below, never printed as a value.
-        let printed = if func == Func::Like {
-            &args[..1.min(args.len())]
-        } else {
-            args
+        // `like`'s pattern is read below, never printed as a value; the
+        // functions of `multi.rs` and `strftime` print their own arguments
+        // (printing may add an `mv-apply` before the stage).
+        let printed = match func {
+            Func::Like => &args[..1.min(args.len())],
+            Func::Match | Func::MvFind | Func::MvFilter | Func::Strftime => &[],
+            _ => args,
         };
         let a: Vec<Typed> = printed.iter().map(|x| self.typed(x)).collect();
         let arg = |i: usize| a.get(i).map(|x| x.0.clone()).unwrap_or_default();
@@ -281,34 +283,7 @@ impl Printer<'_> {
                 a.get(1).and_then(|x| x.1),
             ),
             Func::Case => self.case(&a, span),
-            Func::Match => match args.get(1) {
-                Some(Expr::Lit(Value::Str(t))) => {
-                    let r = Regex {
-                        pattern: t.clone(),
-                        flags: Default::default(),
-                    };
-                    if let Some(c) = args.first().and_then(|a0| self.array_col(a0)) {
-                        if let Some(ls) = super::filter::anchored_literals(&r) {
-                            return (super::filter::any_element(&c, &ls), bool_);
-                        }
-                        return match super::filter::literal_regex(&r) {
-                            Some(l) => (
-                                format!("{} contains_cs {}", super::joined(&c), string(&l)),
-                                bool_,
-                            ),
-                            None => self.refuse(
-                                span,
-                                "`match` of a multi-value with a regular expression that is not a plain literal (each value would need `mv-apply`)",
-                            ),
-                        };
-                    }
-                    match self.re2(span, &r) {
-                        Some(p) => (format!("{} matches regex {}", s(0), string(&p)), bool_),
-                        None => (String::new(), bool_),
-                    }
-                }
-                _ => self.refuse(span, "`match` with a regular expression that is not a literal string"),
-            },
+            Func::Match => self.match_call(args, span),
             Func::Like => match args.get(1) {
                 Some(Expr::Lit(Value::Str(t))) => {
                     let mut re = String::from("(?s)^");
@@ -319,7 +294,8 @@ impl Printer<'_> {
                             TextPart::AnyString => re.push_str(".*"),
                             TextPart::AnyChar => re.push('.'),
                             TextPart::Param(_) => {
-                                return self.refuse(span, "`like` with a parameter without a value");
+                                return self
+                                    .refuse(span, "`like` with a parameter without a value");
                             }
                         }
                     }
@@ -385,13 +361,9 @@ impl Printer<'_> {
                 };
                 (format!("{f}({}, {range})", s(1)), bool_)
             }
-            // SPL's strftime formats (`%Y-%m-%dT%H:%M:%S`) are not Kusto's
-            // format_datetime patterns (`yyyy-MM-ddTHH:mm:ss`), and a wrong
-            // translation would change what groups and compares equal.
-            Func::Strftime => self.refuse(
-                span,
-                "`strftime` (Kusto's `format_datetime` takes other format patterns)",
-            ),
+            Func::Strftime => self.strftime(args, span),
+            Func::MvFind => self.mvfind(args, span),
+            Func::MvFilter => self.mvfilter(args, span),
             Func::Pow => (format!("pow({}, {})", arg(0), arg(1)), num),
             // Kusto has no null string (`strcat` reads it as ""), no exact
             // URL decoding of SPL's kind, no Splunk time modifiers, and no
@@ -403,13 +375,6 @@ impl Printer<'_> {
             | Func::MvDedup => self.refuse(
                 span,
                 &format!("`{}` (no exact Kusto equivalent)", func.name()),
-            ),
-            Func::MvFind | Func::MvFilter => self.refuse(
-                span,
-                &format!(
-                    "`{}` (a regular expression over each value of an array) as an expression: Kusto tests array elements one by one only in `mv-apply`, a tabular operator",
-                    func.name()
-                ),
             ),
         }
     }

@@ -15,14 +15,19 @@
 
 mod columns;
 mod expr;
+mod extract;
 mod filter;
+mod multi;
+mod order;
 mod quote;
 mod regex;
 mod relations;
 mod schema;
 mod stages;
 mod stats;
+mod strftime;
 mod support;
+mod transpose;
 
 pub use columns::output_columns;
 pub use quote::{bracketed, ident, string as quote_string};
@@ -109,6 +114,7 @@ impl Backend for Sentinel {
             }
             lines.extend(p.stage(s).into_iter().map(|l| format!("| {l}")));
         }
+        lines.extend(p.drop_hidden().map(|l| format!("| {l}")));
         if !p.params.is_empty() {
             let decl: Vec<String> = p
                 .params
@@ -159,7 +165,11 @@ pub(super) enum Order {
     /// After `summarize ... by` these columns: SPL sorts the groups by them
     /// (S20), Kusto leaves them unordered.
     Grouped(Vec<String>),
-    /// Kusto gives no order (after `summarize`, `join`, ...).
+    /// SPL's order is by these columns (text, descending), which the rows
+    /// carry, but Kusto's rows are not in it (after `lookup`, `join`,
+    /// `mv-expand`, `dedup`, ...).
+    Keyed(Vec<(String, bool)>),
+    /// Kusto gives no order, and no column says SPL's.
     Unknown,
 }
 
@@ -187,6 +197,19 @@ pub(super) struct Printer<'a> {
     order: Order,
     /// Names bound with `as` so far.
     bound: usize,
+    /// Operators the stage being printed needs before it (`mv-apply`s
+    /// computing tests over each value of an array, `multi.rs`).
+    pre: Vec<String>,
+    /// Temporary columns those operators made, removed after the stage.
+    temps: Vec<String>,
+    /// Temporary columns numbered so far.
+    temp_n: usize,
+    /// Value indexes `mv-expand` added to keep SPL's order, removed at
+    /// the end of the query.
+    hidden: Vec<String>,
+    /// The rows' columns in Vigil's order (neutral name, column), when a
+    /// stage fixed them (`stats`, `table`), for `transpose`.
+    cols_order: Option<Vec<(String, String)>>,
 }
 
 impl<'a> Printer<'a> {
@@ -204,6 +227,11 @@ impl<'a> Printer<'a> {
             reported: BTreeSet::new(),
             order: Order::Events,
             bound: 0,
+            pre: Vec::new(),
+            temps: Vec::new(),
+            temp_n: 0,
+            hidden: Vec::new(),
+            cols_order: None,
         }
     }
 
@@ -212,6 +240,7 @@ impl<'a> Printer<'a> {
         let mut p = Printer::new(self.schema, self.det, self.table.clone());
         p.params = self.params.clone();
         p.bound = self.bound + 100;
+        p.temp_n = self.temp_n + 100;
         p
     }
 

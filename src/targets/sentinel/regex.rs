@@ -8,6 +8,9 @@ use crate::ir::RegexFlags;
 /// The RE2 pattern for a Vigil regular expression and its flags, or why
 /// RE2 cannot run it.
 pub(super) fn to_re2(pattern: &str, flags: RegexFlags) -> Result<String, String> {
+    // A `{` that opens no repetition is a literal brace in PCRE (Liquid's
+    // `{{ ... }}`); written `\{`, it is one in RE2 as well.
+    let pattern = &crate::lower::regex::literal_braces_escaped(pattern);
     // regex-syntax accepts the same language as RE2 for everything Vigil
     // patterns use, and rejects what RE2 rejects (look-around,
     // back-references) with a message naming the feature.

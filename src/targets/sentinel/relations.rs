@@ -70,7 +70,7 @@ impl Printer<'_> {
         if !temp.is_empty() {
             out.push(format!("project-away {}", temp.join(", ")));
         }
-        self.order = Order::Unknown;
+        self.unordered();
         out
     }
 
@@ -98,6 +98,7 @@ impl Printer<'_> {
             }
             lines.extend(sp.stage(s).into_iter().map(|l| format!("| {l}")));
         }
+        lines.extend(sp.drop_hidden().map(|l| format!("| {l}")));
         if sp.diags.iter().any(crate::diagnostic::Diagnostic::is_error) {
             self.diags.append(&mut sp.diags);
             return Vec::new();
@@ -190,7 +191,7 @@ impl Printer<'_> {
         for (name, c) in sp.made {
             self.made.entry(name).or_insert(c);
         }
-        self.order = Order::Unknown;
+        self.unordered();
         out
     }
 }

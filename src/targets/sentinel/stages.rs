@@ -5,41 +5,41 @@ use std::collections::BTreeSet;
 use super::quote::{ident, string};
 use super::schema::{Col, Ty};
 use super::{Order, Printer, as_string};
-use crate::ir::{Expr, FieldRef, List, Stage, StageKind, TimeUnit, Value};
+use crate::ir::{Expr, FieldRef, Func, List, Stage, StageKind, TimeUnit, Value};
 
 impl Printer<'_> {
-    /// One stage, as zero or more operators (without the leading `| `).
+    /// One stage, as zero or more operators (without the leading `| `):
+    /// the `mv-apply`s its expressions need first, the temporary columns
+    /// they made removed after.
     pub(super) fn stage(&mut self, s: &Stage) -> Vec<String> {
+        let mut out = self.ops(s);
+        // Stages that keep the columns, or set their order themselves.
+        let keeps = matches!(
+            s.kind,
+            StageKind::Where { .. }
+                | StageKind::Search { .. }
+                | StageKind::Sort { .. }
+                | StageKind::Head { .. }
+                | StageKind::Dedup { .. }
+                | StageKind::Stats { event: false, .. }
+                | StageKind::Table { .. }
+                | StageKind::Transpose { .. }
+        );
+        if !keeps {
+            self.cols_order = None;
+        }
+        if !self.pre.is_empty() {
+            let mut pre = std::mem::take(&mut self.pre);
+            pre.append(&mut out);
+            out = pre;
+        }
+        out.extend(self.drop_temps());
+        out
+    }
+
+    fn ops(&mut self, s: &Stage) -> Vec<String> {
         match &s.kind {
-            StageKind::Eval { assignments } => {
-                // `extend a = 1, b = a + 1` cannot see `a`: start a new
-                // `extend` when an assignment reads one made in this one.
-                let mut out: Vec<Vec<String>> = vec![Vec::new()];
-                let mut here: BTreeSet<String> = BTreeSet::new();
-                for a in assignments {
-                    let mut reads = false;
-                    a.value.walk(&mut |e| {
-                        if let Expr::Field(f) = e {
-                            reads |= here.contains(&f.path.render(""));
-                        }
-                    });
-                    if reads {
-                        out.push(Vec::new());
-                        here.clear();
-                    }
-                    let (v, ty) = self.typed(&a.value);
-                    let name = self.target_name(&a.field);
-                    let col = self.set_made(&a.field, &name, ty.unwrap_or(Ty::Str));
-                    here.insert(a.field.path.render(""));
-                    if let Some(last) = out.last_mut() {
-                        last.push(format!("{col} = {v}"));
-                    }
-                }
-                out.into_iter()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("extend {}", v.join(", ")))
-                    .collect()
-            }
+            StageKind::Eval { assignments } => self.eval(assignments),
             StageKind::Where { cond } => vec![format!("where {}", self.expr(cond))],
             StageKind::Search { filter } => vec![format!("where {}", self.filter(filter))],
             StageKind::Stats {
@@ -172,35 +172,8 @@ impl Printer<'_> {
                 field,
                 regex,
                 groups,
-                ..
-            } => {
-                let Some(c) = self.col(field) else {
-                    return Vec::new();
-                };
-                let Some(re) = self.re2(self.at, regex) else {
-                    return Vec::new();
-                };
-                let names: Vec<Option<String>> = match regex::Regex::new(&re) {
-                    Ok(r) => r.capture_names().map(|n| n.map(str::to_string)).collect(),
-                    Err(_) => Vec::new(),
-                };
-                let mut parts = Vec::new();
-                for g in groups {
-                    let Some(i) = names.iter().position(|n| n.as_deref() == Some(g)) else {
-                        continue;
-                    };
-                    let col = self.set_made(&FieldRef::local(g), g, Ty::Str);
-                    parts.push(format!(
-                        "{col} = extract({}, {i}, {})",
-                        string(&re),
-                        as_string(&c)
-                    ));
-                }
-                if parts.is_empty() {
-                    return Vec::new();
-                }
-                vec![format!("extend {}", parts.join(", "))]
-            }
+                max_match,
+            } => self.rex(field, regex, *max_match, groups),
             StageKind::Spath { input: Some(i), .. } => {
                 self.error(
                     self.at,
@@ -234,19 +207,7 @@ impl Printer<'_> {
                 // The event's JSON is already columns: the path is readable.
                 None => Vec::new(),
             },
-            StageKind::MvExpand { field } => {
-                let Some(c) = self.col(field) else {
-                    return Vec::new();
-                };
-                self.order = Order::Unknown;
-                let name = self.target_name(field);
-                let col = self.set_made(field, &name, Ty::Dyn);
-                if c.nested {
-                    vec![format!("mv-expand {col} = {}", c.text)]
-                } else {
-                    vec![format!("mv-expand {col}")]
-                }
-            }
+            StageKind::MvExpand { field } => self.mv_expand(field),
             StageKind::Lookup {
                 table,
                 inputs,
@@ -259,14 +220,62 @@ impl Printer<'_> {
                 ..
             } => self.join(*kind, fields, query),
             StageKind::FillNull { value, fields } => self.fillnull(value.as_ref(), fields),
-            StageKind::Transpose { .. } => Vec::new(),
+            StageKind::Transpose { rows } => self.transpose(*rows),
         }
+    }
+
+    /// `eval`: `extend`s. `extend a = 1, b = a + 1` cannot see `a`: a new
+    /// `extend` starts when an assignment reads one made in this one, or
+    /// needs an `mv-apply` first (which reads the columns made before it).
+    fn eval(&mut self, assignments: &[crate::ir::Assign]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut group: Vec<String> = Vec::new();
+        let mut here: BTreeSet<String> = BTreeSet::new();
+        let flush = |out: &mut Vec<String>, group: &mut Vec<String>| {
+            if !group.is_empty() {
+                out.push(format!("extend {}", group.join(", ")));
+                group.clear();
+            }
+        };
+        for a in assignments {
+            let mut reads = false;
+            a.value.walk(&mut |e| {
+                if let Expr::Field(f) = e {
+                    reads |= here.contains(&f.path.render(""));
+                }
+            });
+            if reads {
+                flush(&mut out, &mut group);
+                here.clear();
+            }
+            let (v, ty) = self.typed(&a.value);
+            if !self.pre.is_empty() {
+                flush(&mut out, &mut group);
+                here.clear();
+                out.append(&mut self.pre);
+            }
+            let name = self.target_name(&a.field);
+            let col = self.set_made(&a.field, &name, ty.unwrap_or(Ty::Str));
+            let multi = matches!(
+                &a.value,
+                Expr::Call {
+                    func: Func::MvFilter,
+                    ..
+                }
+            );
+            self.set_array(&a.field, multi);
+            here.insert(a.field.path.render(""));
+            group.push(format!("{col} = {v}"));
+        }
+        flush(&mut out, &mut group);
+        out
     }
 
     /// `table` (exactly these columns) or `fields` (these and the time).
     fn project(&mut self, fields: &List<FieldRef>, keep_time: bool) -> Vec<String> {
         let mut items = Vec::new();
         let mut known = BTreeSet::new();
+        let mut order = Vec::new();
         let time = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
         let lists_time = fields.iter().any(|f| f.path.is("timestamp"));
         if keep_time && !lists_time && self.exists(&time) && !self.made.contains_key("timestamp") {
@@ -301,79 +310,17 @@ impl Printer<'_> {
                 let col = self.set_made(f, &key, c.ty);
                 self.set_array(f, c.array);
                 items.push(format!("{col} = {}", c.text));
+                order.push((key, col.clone()));
                 known.insert(col);
             } else {
                 known.insert(c.text.clone());
+                order.push((f.path.render(""), c.text.clone()));
                 items.push(c.text);
             }
         }
         self.known = Some(known);
+        self.cols_order = (!keep_time).then_some(order);
         vec![format!("project {}", items.join(", "))]
-    }
-
-    fn head(&mut self, n: u64) -> Vec<String> {
-        match &self.order {
-            Order::Sorted(_) => vec![format!("take {n}")],
-            Order::Events => {
-                let t = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
-                if !self.exists(&t) {
-                    self.order_error("head");
-                    return Vec::new();
-                }
-                vec![format!("top {n} by {t} desc")]
-            }
-            Order::Grouped(keys) => {
-                let by: Vec<String> = keys.iter().map(|k| format!("{k} asc nulls last")).collect();
-                vec![format!("sort by {}", by.join(", ")), format!("take {n}")]
-            }
-            Order::Unknown => {
-                self.order_error("head");
-                Vec::new()
-            }
-        }
-    }
-
-    fn order_error(&mut self, what: &str) {
-        self.error(
-            self.at,
-            format!(
-                "`{what}` keeps the first rows, and Kusto gives these rows no order (after `join`, `lookup`, `mv-expand`, `eventstats` or `dedup`)"
-            ),
-            "depends on row order",
-            Some("sort the rows first"),
-        );
-    }
-
-    /// `dedup`: the first row of each group (S23), where the order says
-    /// which row is first: the newest event, or the first sort key's end.
-    fn dedup(&mut self, fields: &List<FieldRef>) -> Vec<String> {
-        let time = ident(self.schema.mapped("timestamp").unwrap_or("TimeGenerated"));
-        let pick = match self.order.clone() {
-            Order::Events if self.exists(&time) => format!("arg_max({time}, *)"),
-            Order::Sorted(keys) if !keys.is_empty() => {
-                let (k, desc) = keys[0].clone();
-                if keys.len() > 1 {
-                    self.warn(
-                        self.at,
-                        format!(
-                            "rows with the same `{k}` in a group are kept in an arbitrary order by arg_max/arg_min, not by the later sort keys"
-                        ),
-                        "dedup after a sort",
-                    );
-                }
-                format!("{}({k}, *)", if desc { "arg_max" } else { "arg_min" })
-            }
-            _ => {
-                self.order_error("dedup");
-                return Vec::new();
-            }
-        };
-        let (items, tests) = self.by_columns(fields);
-        self.order = Order::Unknown;
-        vec![
-            format!("where {}", tests.join(" and ")),
-            format!("summarize {pick} by {}", items.join(", ")),
-        ]
     }
 
     fn fillnull(&mut self, value: Option<&Value>, fields: &List<FieldRef>) -> Vec<String> {

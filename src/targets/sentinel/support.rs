@@ -11,14 +11,6 @@ pub(super) fn support(stage: &Stage) -> Result<(), String> {
             .iter()
             .find_map(|a| aggregate_unsupported(a.func))
             .map_or(Ok(()), Err),
-        StageKind::Transpose { .. } => {
-            Err("Kusto cannot turn rows into columns (evaluate pivot() needs the column values in advance)".into())
-        }
-        StageKind::Rex {
-            max_match: Some(n), ..
-        } if *n != 1 => Err(format!(
-            "`max_match={n}` makes multi-values of every match; extract() takes the first match only"
-        )),
         StageKind::Rex { field, .. } if field.kind == FieldKind::Event && field.path.is("_raw") => {
             Err("Sentinel tables keep no raw event text to extract from; name the field with `field=`".into())
         }
