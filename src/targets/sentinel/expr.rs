@@ -368,14 +368,12 @@ impl Printer<'_> {
             // Kusto has no null string (`strcat` reads it as ""), no exact
             // URL decoding of SPL's kind, no Splunk time modifiers, and no
             // order-keeping array dedup or zip that stops at the shorter.
-            Func::Concat
-            | Func::UrlDecode
-            | Func::RelativeTime
-            | Func::MvZip
-            | Func::MvDedup => self.refuse(
-                span,
-                &format!("`{}` (no exact Kusto equivalent)", func.name()),
-            ),
+            Func::Concat | Func::UrlDecode | Func::RelativeTime | Func::MvZip | Func::MvDedup => {
+                self.refuse(
+                    span,
+                    &format!("`{}` (no exact Kusto equivalent)", func.name()),
+                )
+            }
         }
     }
 
