@@ -8,6 +8,7 @@
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Items handed to a worker at a time: small enough to balance uneven
 /// files, large enough that the shared counter is not contended.
@@ -60,6 +61,22 @@ where
     batches.into_iter().flat_map(|(_, b)| b).collect()
 }
 
+/// [`map`] for a function that takes each item by value (to change it,
+/// or to pass it on with its result).
+pub fn map_owned<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync,
+{
+    // Each cell is taken exactly once: `map` calls `f` once per item.
+    let cells: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    map(&cells, |cell| {
+        let item = cell.lock().unwrap_or_else(PoisonError::into_inner).take();
+        f(item.expect("each item is handed out once"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +92,19 @@ mod tests {
             i * i
         });
         assert_eq!(out, items.iter().map(|i| i * i).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn owned_items_keep_their_order() {
+        let items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let out = map_owned(items.clone(), |mut s| {
+            s.push('!');
+            s
+        });
+        assert_eq!(
+            out,
+            items.iter().map(|s| format!("{s}!")).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -97,37 +97,38 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let mut entries: Vec<Entry> = Vec::new();
     let mut items: Vec<crate::package::Item> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    // Loading and parameters first (in order), then every detection
-    // compiled in parallel, then the results gathered in order: the
-    // diagnostics come out as a sequential run would give them.
+    // Loading first, then every detection's parameters, checks and compile
+    // in parallel, then the results gathered in order: the diagnostics come
+    // out as a sequential run would give them.
     let mut steps: Vec<Step> = Vec::new();
     let mut pending: Vec<Diagnostic> = Vec::new();
     for loaded in load_files(&files) {
         pending.extend(loaded.diagnostics);
-        for mut det in loaded.detections {
+        for det in loaded.detections {
             used.extend(det.params.iter().map(|p| p.name.clone()));
-            let mut param_diags = crate::ir::params::substitute(&mut det, &params);
-            param_diags.extend(crate::lower::validate::regexes_and_ranges(&det));
-            let failed = param_diags.iter().any(|d| d.is_error());
-            pending.extend(param_diags);
-            if !failed {
-                steps.push(Step {
-                    before: std::mem::take(&mut pending),
-                    det,
-                });
-            }
+            steps.push(Step {
+                before: std::mem::take(&mut pending),
+                det,
+            });
         }
     }
     let backend = args.target.backend();
-    let compiled = crate::par::map(&steps, |step| backend.compile(&step.det, &profile, &opts));
+    let compiled = crate::par::map_owned(steps, |mut step| {
+        let mut param_diags = crate::ir::params::substitute(&mut step.det, &params);
+        param_diags.extend(crate::lower::validate::regexes_and_ranges(&step.det));
+        let result = (!param_diags.iter().any(Diagnostic::is_error))
+            .then(|| backend.compile(&step.det, &profile, &opts));
+        (step, param_diags, result)
+    });
     let packaging = matches!(
         args.format,
         Format::Savedsearches | Format::KibanaNdjson | Format::SentinelRule | Format::Arm
     );
-    for (step, result) in steps.into_iter().zip(compiled) {
+    for (step, param_diags, result) in compiled {
         diags.extend(step.before);
+        diags.extend(param_diags);
         match result {
-            Ok(c) => {
+            Some(Ok(c)) => {
                 if packaging {
                     // A package built from --filter-only output says what
                     // was left out and stays disabled.
@@ -139,7 +140,8 @@ pub fn run(args: &CompileArgs) -> ExitCode {
                 }
                 entries.push(entry(&step.det, args, c, &mut diags));
             }
-            Err(errs) => diags.extend(errs),
+            Some(Err(errs)) => diags.extend(errs),
+            None => {}
         }
     }
     diags.extend(pending);
