@@ -61,19 +61,18 @@ where
     batches.into_iter().flat_map(|(_, b)| b).collect()
 }
 
-/// [`map`] for a function that takes each item by value (to change it,
-/// or to pass it on with its result).
-pub fn map_owned<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+/// [`map`] for a function that changes each item in place.
+pub fn map_mut<T, R, F>(items: &mut [T], f: F) -> Vec<R>
 where
     T: Send,
     R: Send,
-    F: Fn(T) -> R + Sync,
+    F: Fn(&mut T) -> R + Sync,
 {
-    // Each cell is taken exactly once: `map` calls `f` once per item.
-    let cells: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    // Each item is locked by the one worker `map` hands it to: the locks
+    // only prove to the compiler that no item is shared.
+    let cells: Vec<Mutex<&mut T>> = items.iter_mut().map(Mutex::new).collect();
     map(&cells, |cell| {
-        let item = cell.lock().unwrap_or_else(PoisonError::into_inner).take();
-        f(item.expect("each item is handed out once"))
+        f(&mut cell.lock().unwrap_or_else(PoisonError::into_inner))
     })
 }
 

@@ -113,12 +113,12 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         }
     }
     let backend = args.target.backend();
-    let compiled = crate::par::map_owned(steps, |mut step| {
+    let compiled = crate::par::map_mut(&mut steps, |step| {
         let mut param_diags = crate::ir::params::substitute(&mut step.det, &params);
         param_diags.extend(crate::lower::validate::regexes_and_ranges(&step.det));
         let result = (!param_diags.iter().any(Diagnostic::is_error))
             .then(|| backend.compile(&step.det, &profile, &opts));
-        (step, param_diags, result)
+        (param_diags, result)
     });
     let packaging = matches!(
         args.format,
@@ -128,7 +128,7 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     // then, and freeing thousands of IR trees one node at a time was 2-3%
     // of a SigmaHQ compile.
     let mut done: Vec<Detection> = Vec::with_capacity(compiled.len());
-    for (step, param_diags, result) in compiled {
+    for (step, (param_diags, result)) in steps.into_iter().zip(compiled) {
         diags.extend(step.before);
         diags.extend(param_diags);
         match result {
