@@ -94,16 +94,14 @@ mod tests {
     }
 
     #[test]
-    fn owned_items_keep_their_order() {
-        let items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
-        let out = map_owned(items.clone(), |mut s| {
+    fn items_changed_in_place_keep_their_order() {
+        let mut items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let lens = map_mut(&mut items, |s| {
             s.push('!');
-            s
+            s.len()
         });
-        assert_eq!(
-            out,
-            items.iter().map(|s| format!("{s}!")).collect::<Vec<_>>()
-        );
+        assert_eq!(items, (0..100).map(|i| format!("{i}!")).collect::<Vec<_>>());
+        assert_eq!(lens, items.iter().map(String::len).collect::<Vec<_>>());
     }
 
     #[test]
