@@ -193,7 +193,7 @@ mod tests {
         assert!(check_regex(&Text::lit("a{2,1}")).is_err());
         assert_eq!(
             check_regex(&Text::lit("(?<v>a")),
-            Err(regex::Regex::new("(?<v>a")
+            Err(regex::Regex::new(&String::from("(?<v>a"))
                 .unwrap_err()
                 .to_string()
                 .lines()
