@@ -8,8 +8,8 @@ rules over 1M events).
     match_pairs.py vigil|rsigma [--no-rule]
 
 vigil: a row's rule is `_detection` (rows of a single detection have none:
-"one"); its event is the row. rsigma: a match's rule is `rule_id`, its
-event `event` (from --include-event); other lines are skipped. The event id
+"one"); its event is the row. rsigma: a match's rule is `rule_id` (else its
+title), its event `event` (from --include-event); other lines are skipped. The event id
 is `data.log_id` (envelope events), else `log_id`. --no-rule prints "one"
 as every rule: one rule's ids differ between the tools (vigil has none).
 """
@@ -32,8 +32,9 @@ def main() -> None:
         if tool == "vigil":
             rule, event = m.get("_detection", "one"), m
         else:
-            rule, event = m.get("rule_id"), m.get("event")
-            if rule is None or not isinstance(event, dict):
+            # A rule without an id (bench/filter.vigil's) has `rule_id: null`.
+            rule, event = m.get("rule_id") or m.get("rule_title"), m.get("event")
+            if not isinstance(event, dict):
                 continue
         data = event.get("data")
         log_id = data.get("log_id") if isinstance(data, dict) else None
