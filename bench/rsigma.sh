@@ -17,8 +17,10 @@
 # target/rsigma/bin/rsigma, installed on first use with
 # `cargo install rsigma@0.23.0 --locked --root target/rsigma`. BENCH_DIR
 # keeps the generated files between runs; GROWTH=0 skips the growth runs.
-# Disk: the 37 rules match about 2 events in 1 over 1M events, and rsigma's
-# matches carry their event: its output is about 6 GB (removed after use).
+# The timed runs write to /dev/null. The matches are compared on one more
+# run of each tool, untimed, its output streamed through bench/match_pairs.py
+# into sorted (rule, log_id) pairs kept gzipped (rsigma's own output, which
+# repeats every matched event, is about 6 GB for 37 rules over 1M events).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-1000000}
@@ -60,10 +62,11 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
-# once NAME CMD...: one run; appends wall s, CPU s, max RSS KB to NAME.runs.
+# once NAME CMD...: one run, output discarded; appends wall s, CPU s, max
+# RSS KB to NAME.runs.
 once() {
     local name=$1; shift
-    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || true
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/$name.err" || true
     awk '{print $1, $2 + $3, $4}' "$WORK/time" >> "$WORK/$name.runs"
 }
 medians() {
@@ -72,18 +75,22 @@ medians() {
     echo "$(median "${w[@]}") $(median "${c[@]}") $(median "${m[@]}")"
 }
 
-# The matches as "rule-id log_id" lines, sorted. Vigil rows start with
-# _detection; rsigma prints one JSON match per line with the rule id and
-# (with --include-event) the event.
-vigil_matches() {
-    jq -r '"\(._detection // "one") \(.log_id)"' "$1" | sort -T "$WORK"
-}
-rsigma_matches() {
-    jq -r 'select(.rule_id != null) | "\(.rule_id) \(.event.data.log_id // .event.log_id)"' "$1" | sort -T "$WORK"
+# pairs NAME TOOL [--no-rule] -- CMD...: one untimed run of CMD, its matches
+# streamed into NAME.pairs.gz as sorted "rule log_id" lines; prints their
+# number.
+pairs() {
+    local name=$1 tool=$2 flag=()
+    shift 2
+    [ "$1" = --no-rule ] && { flag=(--no-rule); shift; }
+    [ "$1" = -- ] && shift
+    "$@" 2> /dev/null | python3 bench/match_pairs.py "$tool" "${flag[@]}" \
+        | LC_ALL=C sort -T "$WORK" -S 64M | gzip -1 > "$WORK/$name.pairs.gz"
+    zcat "$WORK/$name.pairs.gz" | wc -l
 }
 
 compare() {
-    local label=$1 count=$2 vigil_cmd=$3 rsigma_cmd=$4
+    local label=$1 count=$2 vigil_cmd=$3 rsigma_cmd=$4 flag=()
+    [ "$label" = "one rule" ] && flag=(--no-rule)
     rm -f "$WORK/vigil.runs" "$WORK/rsigma.runs"
     for _ in $(seq "$RUNS"); do
         once vigil $vigil_cmd
@@ -92,20 +99,23 @@ compare() {
     read -r vt vc vr < <(medians vigil)
     read -r rt rc rr < <(medians rsigma)
     local vm rm_ same
-    vm=$(vigil_matches "$WORK/vigil.out" | tee "$WORK/vigil.matches" | wc -l)
-    rm_=$(rsigma_matches "$WORK/rsigma.out" | tee "$WORK/rsigma.matches" | wc -l)
-    if [ "$label" = "one rule" ]; then
-        # one detection: rows are the events themselves
-        vm=$(jq -r '.log_id' "$WORK/vigil.out" | sort -T "$WORK" | tee "$WORK/vigil.matches" | wc -l)
-        rm_=$(jq -r '(.event.data.log_id // .event.log_id)' "$WORK/rsigma.out" | sort -T "$WORK" | tee "$WORK/rsigma.matches" | wc -l)
+    # shellcheck disable=SC2086
+    vm=$(pairs vigil vigil "${flag[@]}" -- $vigil_cmd)
+    # shellcheck disable=SC2086
+    rm_=$(pairs rsigma rsigma "${flag[@]}" -- $rsigma_cmd)
+    if cmp -s <(zcat "$WORK/vigil.pairs.gz") <(zcat "$WORK/rsigma.pairs.gz"); then
+        same="same matches"
+    else
+        same="MATCHES DIFFER (first differences below)"
     fi
-    if cmp -s "$WORK/vigil.matches" "$WORK/rsigma.matches"; then same="same matches"; else same="MATCHES DIFFER"; fi
-    rm -f "$WORK/vigil.out" "$WORK/rsigma.out"
     echo "$label ($count events):"
     printf '  %-8s %7.2f s wall %10.0f events/s %7.2f s CPU %8.1f MiB  %d matches\n' vigil "$vt" "$(echo "$count / $vt" | bc -l)" "$vc" "$(echo "$vr / 1024" | bc -l)" "$vm"
     printf '  %-8s %7.2f s wall %10.0f events/s %7.2f s CPU %8.1f MiB  %d matches\n' rsigma "$rt" "$(echo "$count / $rt" | bc -l)" "$rc" "$(echo "$rr / 1024" | bc -l)" "$rm_"
     printf '  vigil: %.1fx the events/s (wall), %.1fx less CPU, %.1fx less memory; %s\n' \
         "$(echo "$rt / $vt" | bc -l)" "$(echo "$rc / $vc" | bc -l)" "$(echo "$rr / $vr" | bc -l)" "$same"
+    if [ "$same" != "same matches" ]; then
+        diff <(zcat "$WORK/vigil.pairs.gz") <(zcat "$WORK/rsigma.pairs.gz") | head -20 || true
+    fi
 }
 
 compare "one rule" "$COUNT" \

@@ -103,6 +103,11 @@ pub enum ReadError {
 /// opening them (opening a FIFO blocks until someone writes to it).
 /// Symbolic links are followed to what they name.
 pub fn open_regular(path: &Path) -> Result<File, ReadError> {
+    open_regular_sized(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], with the file's length.
+fn open_regular_sized(path: &Path) -> Result<(File, u64), ReadError> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(&meta)));
@@ -113,13 +118,16 @@ pub fn open_regular(path: &Path) -> Result<File, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(&meta)));
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 /// Reads a whole regular file of at most [`MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let file = open_regular(path)?;
-    let mut bytes = Vec::new();
+    let (file, len) = open_regular_sized(path)?;
+    // Sized to the file (one byte more, to see the end): a buffer grown
+    // while reading copies the text and leaves up to half of it unused,
+    // for every file of a corpus held in memory.
+    let mut bytes = Vec::with_capacity(len.min(MAX_FILE_BYTES) as usize + 1);
     // `take` bounds the read even if the file grows while it is read.
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {

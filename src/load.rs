@@ -109,7 +109,9 @@ fn walk_unseen(
             Some((p, is_dir))
         })
         .collect();
-    entries.sort();
+    // Siblings: comparing their names orders them as comparing the paths
+    // would, without splitting every path into components.
+    entries.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
     for (p, is_dir) in entries {
         if is_dir {
             walk_unseen(&p, seen, f)?;

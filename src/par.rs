@@ -8,6 +8,7 @@
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Items handed to a worker at a time: small enough to balance uneven
 /// files, large enough that the shared counter is not contended.
@@ -60,6 +61,21 @@ where
     batches.into_iter().flat_map(|(_, b)| b).collect()
 }
 
+/// [`map`] for a function that changes each item in place.
+pub fn map_mut<T, R, F>(items: &mut [T], f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(&mut T) -> R + Sync,
+{
+    // Each item is locked by the one worker `map` hands it to: the locks
+    // only prove to the compiler that no item is shared.
+    let cells: Vec<Mutex<&mut T>> = items.iter_mut().map(Mutex::new).collect();
+    map(&cells, |cell| {
+        f(&mut cell.lock().unwrap_or_else(PoisonError::into_inner))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +91,17 @@ mod tests {
             i * i
         });
         assert_eq!(out, items.iter().map(|i| i * i).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn items_changed_in_place_keep_their_order() {
+        let mut items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let lens = map_mut(&mut items, |s| {
+            s.push('!');
+            s.len()
+        });
+        assert_eq!(items, (0..100).map(|i| format!("{i}!")).collect::<Vec<_>>());
+        assert_eq!(lens, items.iter().map(String::len).collect::<Vec<_>>());
     }
 
     #[test]

@@ -70,15 +70,12 @@ pub fn run(setup: &Setup, files: &[PathBuf]) -> Outcome {
         .collect();
     let mut units: Vec<Unit> = Vec::new();
     let mut detections = 0;
-    // Per unit: whether it is compiled (parallel to `units`).
-    let mut ready: Vec<bool> = Vec::new();
-    // Loading and parameters first (in order), then every detection
-    // compiled in parallel, then the results gathered in order: the
-    // output is the same whatever the number of threads.
+    // Loading first (in order), then every detection's parameters, checks
+    // and compile in parallel, then the results kept in order: the output
+    // is the same whatever the number of threads.
     for loaded in load_files(files) {
         let mut pending = loaded.diagnostics;
         if loaded.detections.is_empty() {
-            ready.push(false);
             units.push(Unit {
                 source: loaded.file.name.clone(),
                 det: None,
@@ -87,15 +84,9 @@ pub fn run(setup: &Setup, files: &[PathBuf]) -> Outcome {
             });
             continue;
         }
-        for mut det in loaded.detections {
+        for det in loaded.detections {
             detections += 1;
             used.extend(det.params.iter().map(|p| p.name.clone()));
-            let mut own = crate::ir::params::substitute(&mut det, &setup.params);
-            own.extend(crate::lower::validate::regexes_and_ranges(&det));
-            // Only the detection's own errors stop it from compiling; its
-            // file's go with it but do not stop the file's other detections.
-            ready.push(!own.iter().any(Diagnostic::is_error));
-            pending.extend(own);
             units.push(Unit {
                 source: det.file.name.clone(),
                 det: Some(det),
@@ -104,27 +95,25 @@ pub fn run(setup: &Setup, files: &[PathBuf]) -> Outcome {
             });
         }
     }
-    if let Some((target, profile)) = &setup.target {
-        let backend = target.backend();
-        let todo: Vec<Option<&Detection>> = units
-            .iter()
-            .zip(&ready)
-            .map(|(u, ready)| u.det.as_ref().filter(|_| *ready))
-            .collect();
-        let compiled = crate::par::map(&todo, |det| {
-            det.map(|det| backend.compile(det, profile, &setup.opts))
-        });
-        for (unit, result) in units.iter_mut().zip(compiled) {
-            match result {
-                Some(Ok(c)) => {
-                    unit.query = Some(c.query);
-                    unit.diagnostics.extend(c.diagnostics);
-                }
-                Some(Err(errs)) => unit.diagnostics.extend(errs),
-                None => {}
+    crate::par::map_mut(&mut units, |unit| {
+        let Some(det) = &mut unit.det else { return };
+        let mut own = crate::ir::params::substitute(det, &setup.params);
+        own.extend(crate::lower::validate::regexes_and_ranges(det));
+        // Only the detection's own errors stop it from compiling; its
+        // file's go with its first detection but do not stop the others.
+        let ready = !own.iter().any(Diagnostic::is_error);
+        unit.diagnostics.extend(own);
+        let Some((target, profile)) = setup.target.as_ref().filter(|_| ready) else {
+            return;
+        };
+        match target.backend().compile(det, profile, &setup.opts) {
+            Ok(c) => {
+                unit.query = Some(c.query);
+                unit.diagnostics.extend(c.diagnostics);
             }
+            Err(errs) => unit.diagnostics.extend(errs),
         }
-    }
+    });
     for u in &mut units {
         u.diagnostics = std::mem::take(&mut u.diagnostics)
             .into_iter()

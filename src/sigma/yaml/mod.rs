@@ -105,13 +105,12 @@ impl Node {
     /// The text of a scalar that is not null (numbers and booleans as
     /// written).
     pub fn as_text(&self) -> Option<&str> {
-        match self.typed()? {
-            Typed::Null => None,
-            _ => match &self.kind {
-                NodeKind::Scalar(s) => Some(&s.text),
-                _ => None,
-            },
-        }
+        // Only null matters here: typing the scalar fully (numbers tried
+        // first) would cost every mapping key lookup, which goes through
+        // this.
+        let s = self.as_scalar()?;
+        let null = s.style == Style::Plain && !s.tagged_str && is_null_text(&s.text);
+        (!null).then_some(s.text.as_str())
     }
 
     /// The scalar, if this is one.
@@ -215,8 +214,10 @@ impl Node {
 
 /// Types a plain scalar with the YAML 1.2 core schema.
 pub fn resolve_plain(text: &str) -> Typed<'_> {
+    if is_null_text(text) {
+        return Typed::Null;
+    }
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Typed::Null,
         "true" | "True" | "TRUE" => return Typed::Bool(true),
         "false" | "False" | "FALSE" => return Typed::Bool(false),
         _ => {}
@@ -241,6 +242,11 @@ fn mantissa_nonzero(t: &str) -> bool {
     t.split(['e', 'E'])
         .next()
         .is_some_and(|m| m.bytes().any(|b| (b'1'..=b'9').contains(&b)))
+}
+
+/// The plain scalars the core schema reads as null.
+fn is_null_text(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 fn parse_int(t: &str) -> Option<i64> {
