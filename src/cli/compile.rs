@@ -183,7 +183,8 @@ fn render_text(outcome: &Outcome, target: Target, show: impl Fn(&str) -> String)
                 "\n"
             });
         }
-        for part in ["# ", &u.source, " (", &det.display_id(), ")\n", &show(q), "\n"] {
+        let (id, query) = (det.display_id(), show(q));
+        for part in ["# ", &u.source, " (", &id, ")\n", &query, "\n"] {
             out.push_str(part);
         }
     }
