@@ -195,3 +195,44 @@ fn other_targets_are_refused() {
         sentinel::render(&templates, &[], Target::Splunk, &profile, true).expect_err("an error");
     assert!(e.message.contains("--target sentinel"));
 }
+
+#[test]
+fn rules_over_the_query_length_limit_are_left_out() {
+    let values: Vec<String> = (0..1_500).map(|i| format!("\"user-{i:05}\"")).collect();
+    let src = format!(
+        "title: Long\nid: long-rule\nlevel: high\n\nsearch user_name in ({})",
+        values.join(", ")
+    );
+    let (det, diags) = common::load_str("long.vigil", &src);
+    let det = det.unwrap_or_else(|| panic!("{diags:?}"));
+    let profile = Profile::load("sentinel-auth0").expect("profile");
+    let params: BTreeMap<String, String> = [("your-tenant-name".into(), "acme".into())].into();
+    let opts = Options {
+        params: params.clone(),
+        ..Options::default()
+    };
+    let c = Target::Sentinel
+        .backend()
+        .compile(&det, &profile, &opts)
+        .expect("compiles");
+    assert!(c.query.chars().count() > sentinel::MAX_QUERY_CHARS);
+    let item = Item::new(&det, c.query, &profile, &params);
+    let templates = Templates::load(None).expect("templates");
+    for arm in [false, true] {
+        let (text, diags) = sentinel::render(
+            &templates,
+            std::slice::from_ref(&item),
+            Target::Sentinel,
+            &profile,
+            arm,
+        )
+        .expect("render");
+        assert!(!text.contains("user-01499"), "the long rule is left out");
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.is_error() && d.message.contains("at most 10000")),
+            "{diags:?}"
+        );
+    }
+}

@@ -28,6 +28,11 @@ pub const ARM_TEMPLATE: &str = "sentinel/arm.json.j2";
 /// Sentinel's limits on a scheduled rule's frequency and period.
 const MIN_SECONDS: u64 = 5 * 60;
 const MAX_SECONDS: u64 = 14 * 86_400;
+/// The longest query a scheduled analytics rule takes: Microsoft Learn,
+/// "Create a scheduled analytics rule from scratch" (rule logic): "The query
+/// length should be between 1 and 10,000 characters". A longer rule is
+/// rejected when it is deployed, so it is left out here with an error.
+pub const MAX_QUERY_CHARS: usize = 10_000;
 
 /// One entity mapping.
 #[derive(Serialize)]
@@ -238,6 +243,20 @@ pub fn render(
                     durations(period_s).0
                 ),
             ).with_help("set `schedule: {cron: ..., window: ...}` within those limits"));
+            continue;
+        }
+        let length = item.query.chars().count();
+        if length > MAX_QUERY_CHARS {
+            warnings.push(
+                Diagnostic::error(
+                    codes::TEMPLATE,
+                    format!(
+                        "{}: its query has {length} characters, and a Sentinel analytics rule takes at most {MAX_QUERY_CHARS}, so it is left out",
+                        item.id
+                    ),
+                )
+                .with_help("split the detection, or move long value lists into a watchlist (`lookup`)"),
+            );
             continue;
         }
         let (threat, _) = threats(&item.tags);
