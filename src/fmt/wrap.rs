@@ -40,7 +40,8 @@ fn break_points(line: &str) -> Vec<(usize, usize)> {
                 // Operators are reserved in any case (a field so named is
                 // quoted), so a bare `AND` is always the operator.
                 let before_word = |w: &str| {
-                    rest.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w))
+                    rest.get(..w.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(w))
                         && rest[w.len()..].starts_with([' ', '('])
                 };
                 // Any depth: long conditions inside `if(...)` or `(...)`
