@@ -1,8 +1,7 @@
 //! Line wrapping for printed stages: a line longer than the width is broken
-//! before a top-level `and` / `or` (in any case: the author's `AND` is kept)
-//! / `by` and after the commas of lists,
-//! never inside a string or a quoted name. Vigil reads any whitespace
-//! between tokens alike, so wrapping never changes meaning.
+//! before a top-level `and` / `or` (in either case) / `by` and after the
+//! commas of lists, never inside a string or a quoted name. Vigil reads any
+//! whitespace between tokens alike, so wrapping never changes meaning.
 
 /// The widest line `fmt` writes when it can break it.
 pub const WIDTH: usize = 100;

@@ -1,13 +1,15 @@
 //! Spelling hints: how the author wrote what the IR keeps only as meaning.
 //!
 //! Readers record a hint where the source spelled a construct differently
-//! from its language's canonical form (`isNotNull(` for `isnotnull(`, a
-//! lowercase `and` in SPL's `where`, `bucket` for `bin`, a quoted plain
-//! value); printers that share the spelling may follow it. A hint never
-//! changes meaning and never carries text: a letter-case mask applied to the
-//! printer's own canonical word, or a bit choosing between two equivalent
-//! forms the printer already knows. Two IRs that differ only in hints are
-//! equal.
+//! from its language's canonical form (`isNotNull(` for `isnotnull(`,
+//! `bucket` for `bin`, a quoted plain value), and the case of eval's boolean
+//! operators always (Vigil's `and` and SPL's `AND` are each their
+//! language's convention and mean the same, so a `where` prints back only
+//! if both are recorded); printers that share the spelling may follow it. A
+//! hint never changes meaning and never carries text: a letter-case mask
+//! applied to the printer's own canonical word, or a bit choosing between
+//! two equivalent forms the printer already knows. Two IRs that differ only
+//! in hints are equal.
 
 use super::func::Func;
 use crate::source::Span;
