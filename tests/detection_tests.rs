@@ -271,7 +271,7 @@ const MUTATIONS: &[Mutation] = &[
     Mutation {
         stem: "client_with_overpermissive_granted_scopes",
         edits: &[(
-            "| where not match(accessible_scopes, replace(excluded_scopes, \",\", \"|\"))\n",
+            "| where NOT match(accessible_scopes, replace(excluded_scopes, \",\", \"|\"))\n",
             "",
         )],
     },
@@ -378,7 +378,7 @@ const MUTATIONS: &[Mutation] = &[
     Mutation {
         stem: "logins_or_signups_from_suspicious_ips",
         edits: &[(
-            "(match(event_types, \"ss\") or match(event_types, \"s\"))",
+            "(match(event_types, \"ss\") OR match(event_types, \"s\"))",
             "match(event_types, \"^x$\")",
         )],
     },
@@ -386,7 +386,7 @@ const MUTATIONS: &[Mutation] = &[
         stem: "logins_or_signups_from_suspicious_ips",
         edits: &[(
             "| where (match(event_types, \"reset_pwd_leak\")",
-            "| where (true or match(event_types, \"reset_pwd_leak\")",
+            "| where (true OR match(event_types, \"reset_pwd_leak\")",
         )],
     },
     Mutation {
@@ -397,7 +397,7 @@ const MUTATIONS: &[Mutation] = &[
                 "details.requiresVerification == false",
             ),
             (
-                " and (match(event_types, \"ss\") or match(event_types, \"s\"))",
+                " AND (match(event_types, \"ss\") OR match(event_types, \"s\"))",
                 "",
             ),
         ],
@@ -503,12 +503,12 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         stem: "mfa_downgrade_disable_mfa_policies",
-        edits: &[("| where not match(mfa_mode,", "| where match(mfa_mode,")],
+        edits: &[("| where NOT match(mfa_mode,", "| where match(mfa_mode,")],
     },
     Mutation {
         stem: "mfa_downgrade_disable_mfa_policies",
         edits: &[(
-            "| where not match(mfa_mode, \"^(all-applications|confidence-score)$\")\n",
+            "| where NOT match(mfa_mode, \"^(all-applications|confidence-score)$\")\n",
             "",
         )],
     },
@@ -630,13 +630,13 @@ const MUTATIONS: &[Mutation] = &[
         stem: "risk_of_tenant_takeover",
         edits: &[
             (
-                "and has_personal_invited_email == \"true\"",
-                "and has_personal_invited_email == \"false\"",
+                "AND has_personal_invited_email == \"true\"",
+                "AND has_personal_invited_email == \"false\"",
             ),
             ("window_duration_mins <= 10", "window_duration_mins <= 60"),
             (
-                "and deleting_among_invited == \"false\"",
-                "and deleting_among_invited == \"true\"",
+                "AND deleting_among_invited == \"false\"",
+                "AND deleting_among_invited == \"true\"",
             ),
         ],
     },

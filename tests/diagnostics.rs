@@ -55,7 +55,7 @@ fn function_names_are_read_in_any_case_and_keep_their_spelling() {
     let det = det.expect("a detection");
     let out = common::compile(&det, vigil::targets::Target::Splunk).expect("compiles");
     assert!(
-        out.ends_with("| where isNotNull('data.ip') AND LOWER('data.ip') = \"a\""),
+        out.ends_with("| where isNotNull('data.ip') and LOWER('data.ip') = \"a\""),
         "{out}"
     );
     // An unknown name is still an error, with the nearest function.
@@ -67,6 +67,56 @@ fn function_names_are_read_in_any_case_and_keep_their_spelling() {
     let d = diags.iter().find(|d| d.is_error()).expect("an error");
     assert_eq!(d.message, "unknown function `isNotNul`");
     assert_eq!(d.help.as_deref(), Some("did you mean `isnotnull`?"));
+}
+
+#[test]
+fn eval_boolean_operators_keep_their_case_and_search_ones_are_upper() {
+    // Eval reads `and` and `AND` alike (Splunk's production searches write
+    // both in `where`: docs/splunk-import.md), so the Splunk output of a
+    // `where`/`eval` follows the author; the search command's filter needs
+    // upper case whatever was written.
+    let text = "title: \"x\"\nsearch type == \"s\" and (ip == \"1\" or ip == \"2\")\n\
+                | eval n = if(not ip == \"1\", 1, 0)\n\
+                | where n == 1 and (ip == \"2\" OR ip == \"3\")\n\
+                | where n == 1 AND ip == \"2\"\n";
+    let (det, diags) = load_str("case.vigil", text);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let mut det = det.expect("a detection");
+    let out = common::compile(&det, vigil::targets::Target::Splunk).expect("compiles");
+    let lines: Vec<&str> = out.lines().map(str::trim).collect();
+    assert!(
+        lines.contains(&"data.type=s (data.ip=1 OR data.ip=2)"),
+        "search filter in upper case: {out}"
+    );
+    assert!(
+        lines.contains(&"| eval n = if(not 'data.ip' = \"1\", 1, 0)"),
+        "{out}"
+    );
+    assert!(
+        lines.contains(&"| where n = 1 and ('data.ip' = \"2\" OR 'data.ip' = \"3\")"),
+        "{out}"
+    );
+    assert!(
+        lines.contains(&"| where n = 1 AND 'data.ip' = \"2\""),
+        "{out}"
+    );
+    // `vigil fmt` (the Vigil printer) keeps the spelling too.
+    let vigil = vigil::vigil_print::print(&det).expect("prints").text;
+    assert!(
+        vigil.contains("| where n == 1 and (ip == \"2\" OR ip == \"3\")"),
+        "{vigil}"
+    );
+    // Without a recorded spelling (a Sigma rule, a rewritten stage), eval's
+    // operators print in SPL's conventional upper case.
+    for s in &mut det.pipeline {
+        s.hints = Default::default();
+    }
+    let out = common::compile(&det, vigil::targets::Target::Splunk).expect("compiles");
+    assert!(out.contains("| eval n = if(NOT 'data.ip'"), "{out}");
+    assert!(
+        out.contains("| where n = 1 AND ('data.ip' = \"2\" OR"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Line wrapping for printed stages: a line longer than the width is broken
-//! before a top-level `and` / `or` / `by` and after the commas of lists,
-//! never inside a string or a quoted name. Vigil reads any whitespace
-//! between tokens alike, so wrapping never changes meaning.
+//! before a top-level `and` / `or` (in either case) / `by` and after the
+//! commas of lists, never inside a string or a quoted name. Vigil reads any
+//! whitespace between tokens alike, so wrapping never changes meaning.
 
 /// The widest line `fmt` writes when it can break it.
 pub const WIDTH: usize = 100;
@@ -36,16 +36,21 @@ fn break_points(line: &str) -> Vec<(usize, usize)> {
             b')' => depth = depth.saturating_sub(1),
             b' ' if i > 0 => {
                 let rest = &line[i + 1..];
+                // Operators are reserved in any case (a field so named is
+                // quoted), so a bare `AND` is always the operator.
                 let before_word = |w: &str| {
-                    rest.strip_prefix(w)
-                        .is_some_and(|r| r.starts_with(' ') || r.starts_with('('))
+                    rest.get(..w.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(w))
+                        && rest[w.len()..].starts_with([' ', '('])
                 };
                 // Any depth: long conditions inside `if(...)` or `(...)`
                 // need breaks too.
                 let after_comma = b[i - 1] == b',';
                 let before_op =
                     before_word("and") || before_word("or") || (depth == 0 && before_word("by"));
-                if after_comma || before_op {
+                // Never in a line's leading indentation: that would leave a
+                // blank piece.
+                if (after_comma || before_op) && !line[..i].trim().is_empty() {
                     out.push((i, depth));
                 }
             }
@@ -121,6 +126,13 @@ mod tests {
             wrap(&nested).ends_with("\n    or (b == 1 and c == 2)"),
             "{}",
             wrap(&nested)
+        );
+        // The author's upper-case operators are break points too.
+        let upper = nested.replace(" or ", " OR ").replace(" and ", " AND ");
+        assert!(
+            wrap(&upper).ends_with("\n    OR (b == 1 AND c == 2)"),
+            "{}",
+            wrap(&upper)
         );
         let stats = format!(
             "| stats count as n, dc(user_id) as users, values(ip) as ips by {}, b",

@@ -1,13 +1,15 @@
 //! Spelling hints: how the author wrote what the IR keeps only as meaning.
 //!
 //! Readers record a hint where the source spelled a construct differently
-//! from its language's canonical form (`isNotNull(` for `isnotnull(`, a
-//! lowercase `and` in SPL's `where`, `bucket` for `bin`, a quoted plain
-//! value); printers that share the spelling may follow it. A hint never
-//! changes meaning and never carries text: a letter-case mask applied to the
-//! printer's own canonical word, or a bit choosing between two equivalent
-//! forms the printer already knows. Two IRs that differ only in hints are
-//! equal.
+//! from its language's canonical form (`isNotNull(` for `isnotnull(`,
+//! `bucket` for `bin`, a quoted plain value), and the case of eval's boolean
+//! operators always (Vigil's `and` and SPL's `AND` are each their
+//! language's convention and mean the same, so a `where` prints back only
+//! if both are recorded); printers that share the spelling may follow it. A
+//! hint never changes meaning and never carries text: a letter-case mask
+//! applied to the printer's own canonical word, or a bit choosing between
+//! two equivalent forms the printer already knows. Two IRs that differ only
+//! in hints are equal.
 
 use super::func::Func;
 use crate::source::Span;
@@ -90,8 +92,9 @@ pub struct Hints {
     /// for `bin`).
     pub alias: bool,
     /// The case of eval's boolean operators (`and`, `or`, `not`) in this
-    /// stage, when the author wrote them otherwise than the source
-    /// language's convention: first spelling per operator.
+    /// stage as the author wrote them (eval reads both `AND` and `and`):
+    /// first spelling per operator. Without one, each printer uses its
+    /// language's convention.
     pub ops: Vec<(BoolOp, Case)>,
     /// Function names written otherwise than in lower case (`isNotNull`),
     /// first spelling per function.
@@ -120,13 +123,14 @@ impl Hints {
     }
 
     /// Records the case of a boolean operator written `written` unless one
-    /// is recorded for it; `canonical` says whether this spelling is the
-    /// language's own (then nothing is recorded).
-    pub fn op(&mut self, written: &str, canonical: bool) {
+    /// is recorded for it. Every spelling is recorded, the convention of
+    /// the source language included: Vigil's `and` and SPL's `AND` both
+    /// read as eval's `AND`, so neither stands for the other.
+    pub fn op(&mut self, written: &str) {
         let Some(op) = BoolOp::of(written) else {
             return;
         };
-        if !canonical && !self.ops.iter().any(|(o, _)| *o == op) {
+        if !self.ops.iter().any(|(o, _)| *o == op) {
             self.ops.push((op, Case::of(written)));
         }
     }

@@ -116,8 +116,10 @@ impl Lowerer {
     }
 
     /// Records how the boolean operators of `e` (an `and`, `or` or `not`)
-    /// were spelled: Vigil writes them in lower case, so another case is a
-    /// hint (kept by `vigil fmt`, followed by the Splunk printer).
+    /// were spelled, lower case included: in eval context the Splunk
+    /// printer writes them as written (eval reads both) and `vigil fmt`
+    /// keeps them. The search command's filter never comes here: it
+    /// requires upper case.
     pub(crate) fn note_op(&mut self, e: &ast::Node<ast::Expr>) {
         let written = match &e.node {
             ast::Expr::And { items } | ast::Expr::Or { items } if items.len() > 1 => {
@@ -133,8 +135,7 @@ impl Lowerer {
             _ => return,
         };
         if written.len() <= 3 && written.chars().all(|c| c.is_ascii_alphabetic()) {
-            let canonical = written.chars().all(|c| c.is_ascii_lowercase());
-            self.hints.op(&written, canonical);
+            self.hints.op(&written);
         }
     }
 

@@ -44,8 +44,7 @@ fn and(c: &mut Cursor) -> PResult<Expr> {
     })
 }
 
-/// Consumes the boolean operator `op` in any case, recording a spelling
-/// other than SPL's upper case.
+/// Consumes the boolean operator `op` in any case, recording its spelling.
 fn eat_op(c: &mut Cursor, op: &str) -> bool {
     c.ws();
     let at = c.pos;
@@ -53,7 +52,7 @@ fn eat_op(c: &mut Cursor, op: &str) -> bool {
         return false;
     }
     let written = &c.x.text[at..c.pos];
-    c.hints.op(written, written == op);
+    c.hints.op(written);
     true
 }
 

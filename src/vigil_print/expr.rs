@@ -126,15 +126,18 @@ impl Printer<'_> {
         }
     }
 
-    /// `f(a, b)`; regular-expression arguments as raw strings.
-    /// A boolean operator in the case the author wrote it.
+    /// A boolean operator in the case the author wrote it. Without a
+    /// recorded spelling (an expression a reader built, a Sigma rule) it is
+    /// upper case, as the Splunk printer writes it then: the `.vigil` text
+    /// records that case when read back, so Splunk's output stays the same.
     fn op_word(&self, op: BoolOp) -> String {
         match self.hints.op_case(op) {
             Some(case) => case.apply(op.name()),
-            None => op.name().to_string(),
+            None => op.name().to_ascii_uppercase(),
         }
     }
 
+    /// `f(a, b)`; regular-expression arguments as raw strings.
     fn call(&mut self, func: Func, args: &[Expr], span: Span) -> String {
         let regex_arg = match func {
             Func::Match | Func::MvFind | Func::Replace => Some(1),
