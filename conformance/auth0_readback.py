@@ -98,7 +98,8 @@ def compile_dir(binary: str, directory: Path) -> dict[str, str]:
         entries = json.loads(proc.stdout) if proc.stdout.strip() else []
     except json.JSONDecodeError:
         sys.exit(f"auth0_readback: vigil printed no JSON: {proc.stderr[:2000]}")
-    return {e["id"]: e["query"] for e in entries}
+    # A detection that failed is listed with `query: null`.
+    return {e["id"]: e["query"] for e in entries if e.get("query") is not None}
 
 
 # ------------------------------------------------------------------- luqum
