@@ -45,6 +45,23 @@ fn render(items: &[Item], arm: bool) -> String {
 
 type Doc = BTreeMap<String, serde_json::Value>;
 
+/// `src` compiled for the Auth0 connector, its tenant set, as a package item.
+fn scoped_item(name: &str, src: &str) -> Item {
+    let (det, diags) = common::load_str(name, src);
+    let det = det.unwrap_or_else(|| panic!("{diags:?}"));
+    let profile = Profile::load("sentinel-auth0").expect("profile");
+    let params: BTreeMap<String, String> = [("your-tenant-name".into(), "acme".into())].into();
+    let opts = Options {
+        params: params.clone(),
+        ..Options::default()
+    };
+    let c = Target::Sentinel
+        .backend()
+        .compile(&det, &profile, &opts)
+        .expect("compiles");
+    Item::new(&det, c.query, &profile, &params)
+}
+
 #[test]
 fn yaml_rules_read_back_with_their_queries() {
     let items = items(&BTreeMap::new());
@@ -153,21 +170,9 @@ fn arm_template_deploys_every_rule() {
 #[test]
 fn hostile_titles_and_values_keep_the_structure() {
     let src = "title: \"[parameters('x')]\"\nid: \"evil\\\" kind: NRT #\"\ndescription: \"---\\nname: injected\\n\\\"\"\nlevel: high\n\nsearch user_name == \"\\\"]} \\n---\\n- x: '\" and type == \"s\"";
-    let (det, diags) = common::load_str("evil.vigil", src);
-    let det = det.unwrap_or_else(|| panic!("{diags:?}"));
-    let profile = Profile::load("sentinel-auth0").expect("profile");
     // The tenant the profile scopes to is set: the rule is enabled, and
     // its description is the detection's own.
-    let params: BTreeMap<String, String> = [("your-tenant-name".into(), "acme".into())].into();
-    let opts = Options {
-        params: params.clone(),
-        ..Options::default()
-    };
-    let c = Target::Sentinel
-        .backend()
-        .compile(&det, &profile, &opts)
-        .expect("compiles");
-    let item = Item::new(&det, c.query.clone(), &profile, &params);
+    let item = scoped_item("evil.vigil", src);
     let docs: Vec<Doc> =
         serde_saphyr::from_multiple(&render(std::slice::from_ref(&item), false)).expect("YAML");
     assert_eq!(docs.len(), 1);
@@ -176,14 +181,14 @@ fn hostile_titles_and_values_keep_the_structure() {
         docs[0]["description"].as_str(),
         Some(item.description.as_str())
     );
-    assert_eq!(docs[0]["query"].as_str(), Some(c.query.as_str()));
+    assert_eq!(docs[0]["query"].as_str(), Some(item.query.as_str()));
     assert_eq!(docs[0]["kind"].as_str(), Some("Scheduled"));
     let arm: serde_json::Value =
         serde_json::from_str(&render(std::slice::from_ref(&item), true)).expect("JSON");
     let p = &arm["resources"][0]["properties"];
     // ARM would evaluate `[...]` as an expression: written escaped.
     assert_eq!(p["displayName"].as_str(), Some("[[parameters('x')]"));
-    assert_eq!(p["query"].as_str(), Some(c.query.as_str()));
+    assert_eq!(p["query"].as_str(), Some(item.query.as_str()));
     assert_eq!(arm["resources"].as_array().map(Vec::len), Some(1));
 }
 
@@ -203,20 +208,9 @@ fn rules_over_the_query_length_limit_are_left_out() {
         "title: Long\nid: long-rule\nlevel: high\n\nsearch user_name in ({})",
         values.join(", ")
     );
-    let (det, diags) = common::load_str("long.vigil", &src);
-    let det = det.unwrap_or_else(|| panic!("{diags:?}"));
+    let item = scoped_item("long.vigil", &src);
+    assert!(item.query.chars().count() > sentinel::MAX_QUERY_CHARS);
     let profile = Profile::load("sentinel-auth0").expect("profile");
-    let params: BTreeMap<String, String> = [("your-tenant-name".into(), "acme".into())].into();
-    let opts = Options {
-        params: params.clone(),
-        ..Options::default()
-    };
-    let c = Target::Sentinel
-        .backend()
-        .compile(&det, &profile, &opts)
-        .expect("compiles");
-    assert!(c.query.chars().count() > sentinel::MAX_QUERY_CHARS);
-    let item = Item::new(&det, c.query, &profile, &params);
     let templates = Templates::load(None).expect("templates");
     for arm in [false, true] {
         let (text, diags) = sentinel::render(
