@@ -56,12 +56,7 @@ fn errors_here(src: &str, target: Target) -> String {
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
     match compile(&det.expect("a detection"), target) {
         Ok(_) => String::new(),
-        Err(ds) => ds
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.message.clone())
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Err(ds) => common::error_messages(&ds),
     }
 }
 

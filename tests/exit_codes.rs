@@ -5,16 +5,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn vigil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("vigil runs")
-}
+use common::vigil;
 
 /// Asserts the exit code of each run.
 fn codes(runs: &[(&[&str], i32)]) {

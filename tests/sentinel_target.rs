@@ -110,12 +110,7 @@ fn kusto(src: &str) -> String {
 fn error(src: &str) -> String {
     match run(src, "sentinel-auth0") {
         Ok((q, _)) => panic!("expected an error, got {q}"),
-        Err(e) => e
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.message.clone())
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Err(e) => common::error_messages(&e),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `vigil compile PATH... --target T`.
 
+use std::borrow::Cow;
 use std::process::ExitCode;
 
 use super::driver::{self, Outcome, input_files};
@@ -36,9 +37,9 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     };
     let text = match args.format {
-        Format::Text => render_text(&outcome, target, |q| q.to_string()),
+        Format::Text => render_text(&outcome, target, Cow::Borrowed),
         Format::Url => render_text(&outcome, target, |q| {
-            target.backend().request_path(q).unwrap_or_default()
+            Cow::Owned(target.backend().request_path(q).unwrap_or_default())
         }),
         Format::Json => {
             let entries: Vec<Entry> = outcome
@@ -159,7 +160,11 @@ fn package(
 /// The compiled queries, separated by blank lines (`---` for Sigma, so the
 /// output stays one YAML stream); with more than one, each is headed by its
 /// file and id.
-fn render_text(outcome: &Outcome, target: Target, show: impl Fn(&str) -> String) -> String {
+fn render_text<'a>(
+    outcome: &'a Outcome,
+    target: Target,
+    show: impl Fn(&'a str) -> Cow<'a, str>,
+) -> String {
     let done: Vec<_> = outcome
         .units
         .iter()

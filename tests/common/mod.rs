@@ -16,6 +16,26 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The messages of the errors among `diags`, one per line.
+pub fn error_messages(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs the `vigil` binary from the crate root, without colour.
+pub fn vigil(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("vigil runs")
+}
+
 /// `../shared/corpora` if it exists (tests that need it skip otherwise).
 pub fn corpora() -> Option<PathBuf> {
     let p = root().join("../shared/corpora");

@@ -141,7 +141,7 @@ impl Printer<'_> {
     }
 
     /// The column `e` reads if it is a multi-value field.
-    fn array_col(&mut self, e: &Expr) -> Option<super::schema::Col> {
+    pub(super) fn array_col(&mut self, e: &Expr) -> Option<super::schema::Col> {
         let inner = match e {
             Expr::Group(x) => x,
             _ => e,

@@ -56,7 +56,7 @@ impl Printer<'_> {
                 pattern: t.clone(),
                 flags: Default::default(),
             };
-            match self.array_of(subject) {
+            match self.array_col(subject) {
                 None => {
                     let (s, _) = self.string_of(subject);
                     return match self.re2(span, &r) {
@@ -192,7 +192,7 @@ impl Printer<'_> {
             Pattern::Computed(p) => Some(format!("isnotempty({p})")),
             Pattern::Literal(_) => None,
         };
-        let Some(c) = self.array_of(subject) else {
+        let Some(c) = self.array_col(subject) else {
             let (s, present) = self.string_of(subject);
             let any = self.matches(&s, &pattern)?;
             return Some(AnyMatch {
@@ -251,24 +251,12 @@ impl Printer<'_> {
             return Some(Pattern::Literal(r));
         }
         let (text, ty) = self.typed(re);
-        let array = self.array_of(re).is_some();
+        let array = self.array_col(re).is_some();
         Some(Pattern::Computed(match (ty, array) {
             (_, true) => format!("tostring({text}[0])"),
             (Some(Ty::Str), _) => text,
             _ => format!("tostring({text})"),
         }))
-    }
-
-    /// The column `e` reads if it holds an array.
-    fn array_of(&mut self, e: &Expr) -> Option<Col> {
-        let inner = match e {
-            Expr::Group(x) => x,
-            _ => e,
-        };
-        match inner {
-            Expr::Field(f) => self.col(f).filter(|c| c.array),
-            _ => None,
-        }
     }
 
     /// A scalar's text and the test that it has a value.
