@@ -99,8 +99,7 @@ pub enum ReadError {
     NotUtf8,
 }
 
-/// Opens a regular file for reading, refusing FIFOs and devices before
-/// opening them (opening a FIFO blocks until someone writes to it).
+/// Opens a regular file for reading, refusing FIFOs and devices.
 /// Symbolic links are followed to what they name.
 pub fn open_regular(path: &Path) -> Result<File, ReadError> {
     open_regular_sized(path).map(|(file, _)| file)
@@ -108,12 +107,18 @@ pub fn open_regular(path: &Path) -> Result<File, ReadError> {
 
 /// [`open_regular`], with the file's length.
 fn open_regular_sized(path: &Path) -> Result<(File, u64), ReadError> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(&meta)));
+    // Opened without blocking (a FIFO would wait for a writer) and without
+    // becoming a controlling terminal, then checked on the handle: a
+    // `stat` of the path first would cost a second path lookup per file
+    // and could be outdated by the time of the `open` anyway.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
-    let file = File::open(path)?;
-    // Checked again on the handle: the path may have been swapped since.
+    let file = options.open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(&meta)));
@@ -123,16 +128,35 @@ fn open_regular_sized(path: &Path) -> Result<(File, u64), ReadError> {
 
 /// Reads a whole regular file of at most [`MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let (file, len) = open_regular_sized(path)?;
-    // Sized to the file (one byte more, to see the end): a buffer grown
-    // while reading copies the text and leaves up to half of it unused,
-    // for every file of a corpus held in memory.
-    let mut bytes = Vec::with_capacity(len.min(MAX_FILE_BYTES) as usize + 1);
-    // `take` bounds the read even if the file grows while it is read.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    let (mut file, len) = open_regular_sized(path)?;
+    if len > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge);
     }
+    if len == 0 {
+        // Some files (in /proc) say they are empty and are not: read to
+        // the end, bounded by `take`.
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        return Ok(bytes);
+    }
+    // Exactly the length the file had when opened: the buffer is not grown
+    // (a copy, and spare capacity for every file of a corpus held in
+    // memory), and no read is spent to see the end. A file that grows
+    // while it is read is read as it was.
+    let mut bytes = vec![0; len as usize];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    bytes.truncate(filled);
     Ok(bytes)
 }
 

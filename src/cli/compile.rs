@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use super::driver::{self, Outcome, input_files};
 use super::json::{self, Entry};
 use super::options::Setup;
-use super::report::{emit, fail, out};
+use super::report::{emit, fail, out, out_pieces};
 use super::{CompileArgs, EXIT_ERRORS, EXIT_USAGE, Format};
 use crate::diagnostic::Diagnostic;
 use crate::package::Item;
@@ -36,11 +36,14 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let Some((_, profile)) = &setup.target else {
         return ExitCode::from(EXIT_USAGE);
     };
+    let url = |q| Cow::Owned(target.backend().request_path(q).unwrap_or_default());
+    // Queries shown on stdout are written as they are rendered (below);
+    // every other output is rendered whole first.
+    let to_stdout = args.output.is_none();
     let text = match args.format {
-        Format::Text => render_text(&outcome, target, Cow::Borrowed),
-        Format::Url => render_text(&outcome, target, |q| {
-            Cow::Owned(target.backend().request_path(q).unwrap_or_default())
-        }),
+        Format::Text | Format::Url if to_stdout => String::new(),
+        Format::Text => to_string(|w| render_text(&outcome, target, Cow::Borrowed, w)),
+        Format::Url => to_string(|w| render_text(&outcome, target, url, w)),
         Format::Json => {
             let entries: Vec<Entry> = outcome
                 .units
@@ -78,7 +81,11 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERRORS);
         }
     } else {
-        out(&text);
+        match args.format {
+            Format::Text => out_pieces(|w| render_text(&outcome, target, Cow::Borrowed, w)),
+            Format::Url => out_pieces(|w| render_text(&outcome, target, url, w)),
+            _ => out(&text),
+        }
     }
     if failed {
         ExitCode::from(EXIT_ERRORS)
@@ -159,30 +166,27 @@ fn package(
 
 /// The compiled queries, separated by blank lines (`---` for Sigma, so the
 /// output stays one YAML stream); with more than one, each is headed by its
-/// file and id.
+/// file and id. Written piece by piece to `write`.
 fn render_text<'a>(
     outcome: &'a Outcome,
     target: Target,
     show: impl Fn(&'a str) -> Cow<'a, str>,
-) -> String {
-    let done: Vec<_> = outcome
+    write: &mut dyn FnMut(&str),
+) {
+    let mut done = outcome
         .units
         .iter()
         .filter_map(|u| Some((u, u.det.as_ref()?, u.query.as_deref()?)))
-        .collect();
-    if let [(_, _, q)] = done[..] {
-        return format!("{}\n", show(q));
+        .peekable();
+    let first = done.next();
+    if let (Some((_, _, q)), None) = (first, done.peek()) {
+        write(&show(q));
+        write("\n");
+        return;
     }
-    // Sized up front: a doubling buffer would hold up to twice the output
-    // at the end of a corpus compile, when memory use peaks.
-    let size: usize = done
-        .iter()
-        .map(|(u, det, q)| u.source.len() + det.display_id().len() + q.len() + 12)
-        .sum();
-    let mut out = String::with_capacity(size);
-    for (i, (u, det, q)) in done.iter().enumerate() {
+    for (i, (u, det, q)) in first.into_iter().chain(done).enumerate() {
         if i > 0 {
-            out.push_str(if target == Target::Sigma {
+            write(if target == Target::Sigma {
                 "---\n"
             } else {
                 "\n"
@@ -190,8 +194,14 @@ fn render_text<'a>(
         }
         let (id, query) = (det.display_id(), show(q));
         for part in ["# ", &u.source, " (", &id, ")\n", &query, "\n"] {
-            out.push_str(part);
+            write(part);
         }
     }
-    out
+}
+
+/// What a piece-by-piece writer produces, as one string.
+fn to_string(produce: impl FnOnce(&mut dyn FnMut(&str))) -> String {
+    let mut text = String::new();
+    produce(&mut |piece| text.push_str(piece));
+    text
 }

@@ -81,12 +81,22 @@ pub fn fail(message: &str) {
 /// Writes to stdout. A closed pipe (`vigil ... | head`) ends the process
 /// quietly instead of panicking the way `print!` does.
 pub fn out(text: &str) {
+    out_pieces(|write| write(text));
+}
+
+/// Writes to stdout, through a buffer, the pieces `produce` hands to its
+/// writer: a large output (a corpus's queries) is never held whole in
+/// memory. Errors are handled as by [`out`].
+pub fn out_pieces(produce: impl FnOnce(&mut dyn FnMut(&str))) {
     use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut result = Ok(());
+    produce(&mut |piece: &str| {
+        if result.is_ok() {
+            result = stdout.write_all(piece.as_bytes());
+        }
+    });
+    if let Err(e) = result.and_then(|()| stdout.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

@@ -101,8 +101,10 @@ pub fn parse(file: Arc<SourceFile>) -> Parsed {
     for kind in kinds {
         let doc = match kind {
             DocKind::Rule(root) => match rule::read(&mut cx, &root) {
-                (_, Some(r)) if !broken(&root) => Doc::Rule(r),
-                (meta, _) => Doc::Broken(meta, Vec::new()),
+                rule::Read::Rule(r) if !broken(&root) => Doc::Rule(r),
+                rule::Read::Rule(rule::Rule { meta, .. }) | rule::Read::Broken(meta) => {
+                    Doc::Broken(meta, Vec::new())
+                }
             },
             DocKind::Correlation(root) => match correlation::read(&mut cx, &root) {
                 (_, Some(c)) if !broken(&root) => Doc::Correlation(c),

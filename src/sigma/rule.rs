@@ -37,9 +37,17 @@ pub fn start_span(root: &Node) -> Span {
         .map_or(Span::new(root.span.start, root.span.start), |t| t.span)
 }
 
-/// Reads a rule. Returns the metadata always (correlations may refer to a
-/// broken rule by id or name) and the rule if it had no errors.
-pub fn read(cx: &mut Cx, root: &Node) -> (Meta, Option<Rule>) {
+/// What reading a rule gives.
+pub enum Read {
+    /// The rule, without errors.
+    Rule(Rule),
+    /// A rule with errors: its metadata (correlations may refer to a broken
+    /// rule by id or name).
+    Broken(Meta),
+}
+
+/// Reads a rule.
+pub fn read(cx: &mut Cx, root: &Node) -> Read {
     let errors = cx.errors();
     let meta = meta::read(cx, root);
     cx.begin(is_auth0(&meta));
@@ -53,7 +61,7 @@ pub fn read(cx: &mut Cx, root: &Node) -> (Meta, Option<Rule>) {
             "rule without detection",
             "add `detection:` with search identifiers and a `condition`",
         );
-        return (meta, None);
+        return Read::Broken(meta);
     };
     let sels = detection::selections(cx, det, &["condition"]);
     let Some(cond) = det.get("condition") else {
@@ -64,7 +72,7 @@ pub fn read(cx: &mut Cx, root: &Node) -> (Meta, Option<Rule>) {
             "no condition",
             "add `condition: selection` (or a combination of the search identifiers)",
         );
-        return (meta, None);
+        return Read::Broken(meta);
     };
     let filter = match &cond.kind {
         // A list of conditions: each is a query of its own; together they
@@ -81,18 +89,15 @@ pub fn read(cx: &mut Cx, root: &Node) -> (Meta, Option<Rule>) {
     let params = cx.take_params();
     let auth0 = cx.auth0;
     match filter {
-        Some(filter) if cx.errors() == errors => (
-            meta.clone(),
-            Some(Rule {
-                meta,
-                filter,
-                params,
-                span,
-                filter_span: cond.span,
-                auth0,
-            }),
-        ),
-        _ => (meta, None),
+        Some(filter) if cx.errors() == errors => Read::Rule(Rule {
+            meta,
+            filter,
+            params,
+            span,
+            filter_span: cond.span,
+            auth0,
+        }),
+        _ => Read::Broken(meta),
     }
 }
 

@@ -11,9 +11,23 @@
 //! stay text, unlike PyYAML's YAML 1.1); quoted and block scalars are always
 //! text.
 
+mod fast;
 mod parse;
 
-pub use parse::{Document, parse_stream};
+pub use parse::Document;
+
+use crate::diagnostic::Diagnostic;
+
+/// Parses every document of a YAML stream. A syntax error ends its document
+/// (reported in the returned diagnostics); parsing resumes at the next one.
+pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
+    // Most rules are in the subset the fast reader knows; it gives the
+    // same nodes as the general parser, which reads everything else.
+    match fast::parse_stream(text) {
+        Some(docs) => (docs, Vec::new()),
+        None => parse::parse_stream(text),
+    }
+}
 
 use crate::source::Span;
 
@@ -81,9 +95,14 @@ pub enum Typed<'a> {
 impl Node {
     /// A scalar node (used by merges and tests).
     pub fn scalar(text: &str, style: Style, span: Span) -> Node {
+        Node::scalar_owned(text.to_string(), style, span)
+    }
+
+    /// A scalar node that takes its text.
+    pub fn scalar_owned(text: String, style: Style, span: Span) -> Node {
         Node {
             kind: NodeKind::Scalar(Scalar {
-                text: text.to_string(),
+                text,
                 style,
                 tagged_str: false,
             }),

@@ -23,9 +23,10 @@ pub struct Document {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Parses every document of a YAML stream. A syntax error ends its document
-/// (reported in the returned diagnostics); parsing resumes at the next one.
-pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
+/// Parses every document of a YAML stream with the general parser. A
+/// syntax error ends its document (reported in the returned diagnostics);
+/// parsing resumes at the next one.
+pub(super) fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
     let mut options = Options::default();
     options.emit_comments = false;
     let mut b = Builder {
@@ -223,7 +224,7 @@ impl<'a> Builder<'a> {
                     entries.push((key, value));
                 };
                 let entries = merge_keys(entries);
-                self.check_duplicates(&entries);
+                duplicate_keys(&entries, &mut self.errors);
                 let node = Node {
                     kind: NodeKind::Map(entries),
                     span: start.to(end),
@@ -290,22 +291,23 @@ impl<'a> Builder<'a> {
         self.next()?
             .ok_or_else(|| ScanError::new(open.start, "unterminated collection"))
     }
+}
 
-    fn check_duplicates(&mut self, entries: &[(Node, Node)]) {
-        if entries.len() < 2 {
-            return;
-        }
-        let mut seen = HashSet::with_capacity(entries.len());
-        for (k, _) in entries {
-            if let Some(t) = k.as_text()
-                && !seen.insert(t)
-            {
-                self.errors.push(
-                    Diagnostic::error(codes::YAML, format!("the key `{t}` appears twice"))
-                        .with_label(k.span, "duplicate key")
-                        .with_help("YAML keys must be unique in a mapping; merge the two entries"),
-                );
-            }
+/// Reports every key that appears twice in a mapping (the first stays).
+pub(super) fn duplicate_keys(entries: &[(Node, Node)], errors: &mut Vec<Diagnostic>) {
+    if entries.len() < 2 {
+        return;
+    }
+    let mut seen = HashSet::with_capacity(entries.len());
+    for (k, _) in entries {
+        if let Some(t) = k.as_text()
+            && !seen.insert(t)
+        {
+            errors.push(
+                Diagnostic::error(codes::YAML, format!("the key `{t}` appears twice"))
+                    .with_label(k.span, "duplicate key")
+                    .with_help("YAML keys must be unique in a mapping; merge the two entries"),
+            );
         }
     }
 }
