@@ -48,7 +48,12 @@ impl Path {
     /// The path written with `array_mark` after array segments, e.g. `{}` for
     /// Splunk, `[]` for Vigil, `""` for targets where arrays are implicit.
     pub fn render(&self, array_mark: &str) -> String {
-        let mut out = String::new();
+        let len = self
+            .segments
+            .iter()
+            .map(|s| s.name.len() + 1)
+            .sum::<usize>();
+        let mut out = String::with_capacity(len);
         for (i, s) in self.segments.iter().enumerate() {
             if i > 0 {
                 out.push('.');

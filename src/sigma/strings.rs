@@ -42,7 +42,8 @@ impl SigmaStr {
     /// Parses wildcards and escapes.
     pub fn parse(s: &str) -> SigmaStr {
         let mut out = SigmaStr::default();
-        let mut acc = String::new();
+        // Sized once: most values are one literal, which is then moved in.
+        let mut acc = String::with_capacity(s.len());
         let mut escaped = false;
         for c in s.chars() {
             if escaped {
@@ -68,7 +69,11 @@ impl SigmaStr {
         if escaped {
             acc.push('\\');
         }
-        out.push_lit(&acc);
+        match out.parts.last_mut() {
+            Some(Part::Lit(last)) => last.push_str(&acc),
+            _ if acc.is_empty() => {}
+            _ => out.parts.push(Part::Lit(acc)),
+        }
         out
     }
 

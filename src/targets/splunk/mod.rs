@@ -21,6 +21,7 @@ use crate::ir::{
     Value,
 };
 use crate::profile::Profile;
+use std::borrow::Cow;
 
 pub use quote::{escape_string, is_bare_search_word};
 
@@ -209,17 +210,18 @@ impl Printer<'_> {
 
     /// Splits a filter into what the search command can express and what has
     /// to go to `where` (top-level conjuncts only, which keeps the meaning).
-    fn split(&self, f: &Filter) -> (Filter, Option<Filter>) {
+    /// A filter the search command takes whole is borrowed, not copied.
+    fn split<'f>(&self, f: &'f Filter) -> (Cow<'f, Filter>, Option<Cow<'f, Filter>>) {
         if self.searchable(f) {
-            return (f.clone(), None);
+            return (Cow::Borrowed(f), None);
         }
         match f {
             Filter::And(items) => {
                 let (s, w): (Vec<Filter>, Vec<Filter>) =
                     items.iter().cloned().partition(|x| self.searchable(x));
-                (Filter::and(s), Some(Filter::and(w)))
+                (Cow::Owned(Filter::and(s)), Some(Cow::Owned(Filter::and(w))))
             }
-            other => (Filter::True, Some(other.clone())),
+            other => (Cow::Owned(Filter::True), Some(Cow::Borrowed(other))),
         }
     }
 

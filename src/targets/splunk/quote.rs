@@ -34,13 +34,18 @@ pub fn is_bare_search_word(s: &str) -> bool {
 /// Escapes `\` and `"` for a double-quoted SPL string.
 pub fn escape_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape_string`], appended to `out`.
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         if c == '\\' || c == '"' {
             out.push('\\');
         }
         out.push(c);
     }
-    out
 }
 
 /// A double-quoted SPL string for literal text.
@@ -51,10 +56,18 @@ pub fn quoted(s: &str) -> String {
 /// Text with unset parameters as `{name}` and wildcards as `*`, escaped for
 /// a double-quoted string. `AnyChar` must have been handled by the caller.
 pub fn text_body(t: &Text) -> String {
-    let mut out = String::new();
+    let lits: usize = t
+        .parts
+        .iter()
+        .map(|p| match p {
+            TextPart::Lit(s) => s.len(),
+            _ => 1,
+        })
+        .sum();
+    let mut out = String::with_capacity(lits + 2);
     for p in &t.parts {
         match p {
-            TextPart::Lit(s) => out.push_str(&escape_string(s)),
+            TextPart::Lit(s) => escape_into(&mut out, s),
             TextPart::Param(n) => out.push_str(&param_placeholder(n)),
             TextPart::AnyString => out.push('*'),
             TextPart::AnyChar => out.push('?'),
