@@ -41,11 +41,15 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR
 
 # once NAME CMD...: runs CMD once; appends wall seconds, CPU (user +
 # system) seconds and max RSS in KB to $TMP/NAME.runs.
+# Wall time is taken in nanoseconds around the run (time -v gives it in
+# hundredths, too coarse for Vigil's tenth of a second).
 once() {
     local name=$1; shift
+    local t0 t1
+    t0=$(date +%s%N)
     /usr/bin/time -v -o "$TMP/time" "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" || true
-    awk -F': ' '
-        /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
+    t1=$(date +%s%N)
+    awk -F': ' -v w="$(echo "($t1 - $t0) / 1000000000" | bc -l)" '
         /User time|System time/ { c += $2 }
         /Maximum resident set size/ { m = $2 }
         END { print w, c, m }' "$TMP/time" >> "$TMP/$name.runs"

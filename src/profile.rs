@@ -242,7 +242,10 @@ impl Profile {
     /// starts with the prefix is left alone (so `data.type` and `type` both
     /// become `data.type`, never `data.data.type`).
     pub fn event_field(&self, path: &Path, array_mark: &str) -> String {
-        if let Some(mapped) = self.fields.get(&path.to_string()) {
+        // Most profiles map no field: the lookup key is not even built.
+        if !self.fields.is_empty()
+            && let Some(mapped) = self.fields.get(&path.to_string())
+        {
             return mapped.clone();
         }
         let rendered = path.render(array_mark);

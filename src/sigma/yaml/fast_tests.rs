@@ -111,6 +111,21 @@ fn leaves_the_rest_of_yaml_to_the_general_parser() {
 }
 
 #[test]
+fn characters_past_the_first_chunk_are_checked() {
+    // The character check runs on 64-byte chunks: a refused character
+    // anywhere, even split across two chunks, sends the file to the
+    // general parser.
+    let head = "k: v\n".repeat(12); // 60 bytes
+    for tail in ["a: \u{85}\n", "a: \u{2028}\n", "a:\tb\n", "a: \u{feff}\n"] {
+        for pad in 0..6 {
+            let text = format!("{head}{}{tail}", "x: y\n".repeat(pad));
+            assert!(fast(&text).is_none(), "{text:?}");
+        }
+    }
+    assert!(agrees(&format!("{head}a: é ü 中文 \u{a0}\n")));
+}
+
+#[test]
 fn deep_nesting_is_left_to_the_general_parser() {
     let mut text = String::new();
     for depth in 0..100 {
