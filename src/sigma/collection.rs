@@ -17,18 +17,18 @@ use crate::diagnostic::codes;
 
 /// What a document is.
 #[derive(Debug)]
-pub enum DocKind {
+pub enum DocKind<'a> {
     /// A detection rule (after merging).
-    Rule(Node),
+    Rule(Node<'a>),
     /// A correlation rule.
-    Correlation(Node),
+    Correlation(Node<'a>),
     /// A filter (`filter:` document).
-    Filter(Node),
+    Filter(Node<'a>),
 }
 
 /// Resolves actions over a file's documents, in order.
-pub fn resolve(cx: &mut Cx, docs: Vec<Node>) -> Vec<DocKind> {
-    let mut global: Option<Node> = None;
+pub fn resolve<'a>(cx: &mut Cx, docs: Vec<Node<'a>>) -> Vec<DocKind<'a>> {
+    let mut global: Option<Node<'a>> = None;
     // The index in `out` of the last rule (cloned only if repeated).
     let mut previous: Option<usize> = None;
     let mut out = Vec::new();
@@ -96,7 +96,7 @@ pub fn resolve(cx: &mut Cx, docs: Vec<Node>) -> Vec<DocKind> {
 }
 
 /// A mapping without one key.
-fn without(doc: &Node, key: &str) -> Node {
+fn without<'a>(doc: &Node<'a>, key: &str) -> Node<'a> {
     let mut out = doc.clone();
     if let NodeKind::Map(entries) = &mut out.kind {
         entries.retain(|(k, _)| k.as_text() != Some(key));
@@ -106,7 +106,7 @@ fn without(doc: &Node, key: &str) -> Node {
 
 /// Deep-merges `src` into `dst`: mappings merge key by key, anything else
 /// from `src` replaces what `dst` has.
-pub fn merge(dst: &mut Node, src: &Node) {
+pub fn merge<'a>(dst: &mut Node<'a>, src: &Node<'a>) {
     let (NodeKind::Map(d), NodeKind::Map(s)) = (&mut dst.kind, &src.kind) else {
         *dst = src.clone();
         return;
@@ -124,7 +124,7 @@ mod tests {
     use super::*;
     use crate::sigma::yaml::parse_stream;
 
-    fn roots(text: &str) -> Vec<Node> {
+    fn roots(text: &str) -> Vec<Node<'_>> {
         parse_stream(text)
             .0
             .into_iter()

@@ -59,7 +59,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Parses one condition and builds its filter from the selections.
-pub fn lower(cx: &mut Cx, node: &Node, sels: &[Selection]) -> Option<Filter> {
+pub fn lower(cx: &mut Cx, node: &Node, sels: &mut [Selection]) -> Option<Filter> {
     let Some(text) = node.as_text() else {
         cx.error(
             codes::SIGMA,
@@ -95,12 +95,14 @@ pub fn lower(cx: &mut Cx, node: &Node, sels: &[Selection]) -> Option<Filter> {
         }
     };
     let base = node.text_offset(cx.src, 0);
+    let uses = uses(&toks, sels);
     let mut p = CondParser {
         cx,
         node,
         toks: &toks,
         pos: 0,
         sels,
+        uses,
         failed: false,
         base,
     };
@@ -118,10 +120,13 @@ pub fn lower(cx: &mut Cx, node: &Node, sels: &[Selection]) -> Option<Filter> {
 
 struct CondParser<'c, 'x, 'a> {
     cx: &'c mut Cx<'x>,
-    node: &'a Node,
+    node: &'a Node<'a>,
     toks: &'a [Spanned],
     pos: usize,
-    sels: &'a [Selection],
+    sels: &'a mut [Selection],
+    /// How many more times the condition may name each selection: the
+    /// last use takes its filter instead of copying it.
+    uses: Vec<usize>,
     failed: bool,
     /// Where the condition's text starts in the source, if it is written
     /// there verbatim: found once, since checking it per token would take
@@ -261,19 +266,7 @@ impl CondParser<'_, '_, '_> {
         };
         let span = start.to(self.span_of(self.pos));
         self.pos += 1;
-        let them = pattern == "them";
-        let matched: Vec<&Selection> = self
-            .sels
-            .iter()
-            .filter(|s| {
-                if them {
-                    !s.name.starts_with('_')
-                } else {
-                    glob(&pattern, &s.name)
-                        && (pattern.starts_with('_') || !s.name.starts_with('_'))
-                }
-            })
-            .collect();
+        let matched: Vec<usize> = matching(self.sels, &pattern).collect();
         if matched.is_empty() {
             if !self.failed {
                 self.cx.error(
@@ -287,7 +280,7 @@ impl CondParser<'_, '_, '_> {
             self.failed = true;
             return Filter::True;
         }
-        let filters: Vec<Filter> = matched.iter().map(|s| self.resolved(s)).collect();
+        let filters: Vec<Filter> = matched.into_iter().map(|i| self.resolved(i)).collect();
         if quantifier.eq_ignore_ascii_case("all") {
             Filter::and(filters)
         } else {
@@ -296,8 +289,8 @@ impl CondParser<'_, '_, '_> {
     }
 
     fn identifier(&mut self, name: &str, span: Span) -> Filter {
-        match self.sels.iter().find(|s| s.name == name) {
-            Some(s) => self.resolved(s),
+        match self.sels.iter().position(|s| s.name == name) {
+            Some(i) => self.resolved(i),
             None => {
                 if !self.failed {
                     self.cx.error(
@@ -314,15 +307,18 @@ impl CondParser<'_, '_, '_> {
         }
     }
 
-    fn resolved(&mut self, s: &Selection) -> Filter {
-        match &s.filter {
-            Some(f) => f.clone(),
-            None => {
-                // Its own error is already reported.
-                self.failed = true;
-                Filter::True
-            }
-        }
+    fn resolved(&mut self, i: usize) -> Filter {
+        self.uses[i] = self.uses[i].saturating_sub(1);
+        let filter = if self.uses[i] == 0 {
+            self.sels[i].filter.take()
+        } else {
+            self.sels[i].filter.clone()
+        };
+        filter.unwrap_or_else(|| {
+            // Its own error is already reported.
+            self.failed = true;
+            Filter::True
+        })
     }
 
     fn names(&self) -> String {
@@ -333,6 +329,43 @@ impl CondParser<'_, '_, '_> {
             names.join(", ")
         }
     }
+}
+
+/// The selections `pattern` names in `1 of pattern` (`them`: all but
+/// those starting with `_`, which a pattern names only explicitly).
+fn matching<'s>(sels: &'s [Selection], pattern: &'s str) -> impl Iterator<Item = usize> + 's {
+    let them = pattern == "them";
+    sels.iter().enumerate().filter_map(move |(i, s)| {
+        let named = if them {
+            !s.name.starts_with('_')
+        } else {
+            glob(pattern, &s.name) && (pattern.starts_with('_') || !s.name.starts_with('_'))
+        };
+        named.then_some(i)
+    })
+}
+
+/// How many times the condition may name each selection, counted high (a
+/// pattern after `of` and the same word as an identifier both count): the
+/// parser takes a selection's filter only when no use can follow.
+fn uses(toks: &[Spanned], sels: &[Selection]) -> Vec<usize> {
+    let mut uses = vec![0; sels.len()];
+    for (i, (tok, _)) in toks.iter().enumerate() {
+        let Tok::Word(w) = tok else { continue };
+        for (j, s) in sels.iter().enumerate() {
+            if s.name == *w {
+                uses[j] += 1;
+            }
+        }
+        let after_of =
+            i > 0 && matches!(&toks[i - 1].0, Tok::Word(of) if of.eq_ignore_ascii_case("of"));
+        if after_of {
+            for j in matching(sels, w) {
+                uses[j] += 1;
+            }
+        }
+    }
+    uses
 }
 
 /// Matches `name` against a pattern where `*` is any run of characters.
@@ -370,6 +403,30 @@ mod tests {
         assert!(glob("filter_main_*", "filter_main_x"));
         assert!(!glob("sel", "selection"));
         assert!(glob("*_x", "a_x"));
+    }
+
+    /// The rule's filter, printed for inspection.
+    fn filter_of(rule: &str) -> String {
+        let parsed = crate::sigma::parse(crate::source::SourceFile::new("r.yml", rule));
+        match &parsed.docs[..] {
+            [crate::sigma::Doc::Rule(r)] => format!("{:?}", r.filter),
+            other => panic!("{other:?} {:?}", parsed.diags),
+        }
+    }
+
+    #[test]
+    fn a_selection_named_again_keeps_its_filter_every_time() {
+        // The last use takes a selection's filter, the others copy it: every
+        // use must still hold it, however it is named.
+        let rule = "title: t\nlogsource: {product: x}\ndetection:\n  sel_a: {fa: 1}\n  \
+                    sel_b: {fb: 2}\n  condition: (sel_a and sel_b) or (1 of sel_* and not sel_a) \
+                    or all of them\n";
+        let f = filter_of(rule);
+        assert_eq!(f.matches("\"fa\"").count(), 4, "{f}");
+        assert_eq!(f.matches("\"fb\"").count(), 3, "{f}");
+        let list = "title: t\nlogsource: {product: x}\ndetection:\n  sel_a: {fa: 1}\n  \
+                    condition:\n    - sel_a\n    - not sel_a\n";
+        assert_eq!(filter_of(list).matches("\"fa\"").count(), 2);
     }
 
     #[test]

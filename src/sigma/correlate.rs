@@ -234,14 +234,14 @@ fn temporal_condition(
         }
         Condition::Extended(node) => {
             // Each rule name stands for "the rule matched in this window".
-            let sels: Vec<Selection> = inputs
+            let mut sels: Vec<Selection> = inputs
                 .iter()
                 .map(|i| Selection {
                     name: i.label.clone(),
                     filter: Some(matched(i).filter(node.span)),
                 })
                 .collect();
-            let filter = condition::lower(cx, node, &sels)?;
+            let filter = condition::lower(cx, node, &mut sels)?;
             Some(vec![stage(StageKind::Search { filter })])
         }
     }

@@ -82,7 +82,7 @@ pub enum Condition {
         percentile: Option<u8>,
     },
     /// A boolean expression over rule names (temporal types).
-    Extended(Node),
+    Extended(Node<'static>),
 }
 
 /// An alias: one group-by name for differently named fields per rule.

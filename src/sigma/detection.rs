@@ -12,7 +12,7 @@ use crate::diagnostic::codes;
 use crate::ir::{Filter, Keyword};
 
 /// A search identifier and what it matches.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Selection {
     /// Its name.
     pub name: String,
@@ -161,7 +161,7 @@ pub fn or(mut items: Vec<Filter>) -> Filter {
 }
 
 /// The values of an item: a list's elements, or the one scalar.
-fn value_nodes<'n>(cx: &mut Cx, key: &Node, value: &'n Node) -> Option<Vec<&'n Node>> {
+fn value_nodes<'n, 'a>(cx: &mut Cx, key: &Node, value: &'n Node<'a>) -> Option<Vec<&'n Node<'a>>> {
     match &value.kind {
         NodeKind::Scalar(_) => Some(vec![value]),
         NodeKind::Seq(items) => {

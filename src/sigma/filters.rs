@@ -112,9 +112,9 @@ pub fn read(cx: &mut Cx, root: &Node) -> Option<FilterDoc> {
             }
         },
     };
-    let sels = detection::selections(cx, body, &["condition", "rules"]);
+    let mut sels = detection::selections(cx, body, &["condition", "rules"]);
     let filter = match body.get("condition") {
-        Some(c) => condition::lower(cx, c, &sels),
+        Some(c) => condition::lower(cx, c, &mut sels),
         None => {
             cx.error(
                 codes::SIGMA,

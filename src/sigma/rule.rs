@@ -63,7 +63,7 @@ pub fn read(cx: &mut Cx, root: &Node) -> Read {
         );
         return Read::Broken(meta);
     };
-    let sels = detection::selections(cx, det, &["condition"]);
+    let mut sels = detection::selections(cx, det, &["condition"]);
     let Some(cond) = det.get("condition") else {
         cx.error(
             codes::SIGMA,
@@ -80,11 +80,12 @@ pub fn read(cx: &mut Cx, root: &Node) -> Read {
         NodeKind::Seq(items) => {
             let parts: Vec<Option<Filter>> = items
                 .iter()
-                .map(|c| condition::lower(cx, c, &sels))
+                // Each condition takes from its own copy of the selections.
+                .map(|c| condition::lower(cx, c, &mut sels.clone()))
                 .collect();
             parts.into_iter().collect::<Option<Vec<_>>>().map(or)
         }
-        _ => condition::lower(cx, cond, &sels),
+        _ => condition::lower(cx, cond, &mut sels),
     };
     let params = cx.take_params();
     let auth0 = cx.auth0;

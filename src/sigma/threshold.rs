@@ -37,7 +37,7 @@ pub fn condition(
     };
     if cond.as_scalar().is_some() && !cond.is_null() {
         if kind.is_temporal() {
-            return Some(Condition::Extended(cond.clone()));
+            return Some(Condition::Extended(cond.clone().into_owned()));
         }
         cx.error(
             codes::SIGMA,

@@ -210,7 +210,7 @@ fn yaml_field(file: &Arc<SourceFile>, macros: &Macros) -> Result<Detection, Diag
 
 /// The `splunk:` or `search:` node of a YAML detection, with its place in
 /// the text.
-fn search_node(text: &str) -> Option<crate::sigma::yaml::Node> {
+fn search_node(text: &str) -> Option<crate::sigma::yaml::Node<'_>> {
     let (docs, _) = crate::sigma::yaml::parse_stream(text);
     let root = docs.into_iter().next()?.root?;
     ["splunk", "search"]

@@ -12,6 +12,8 @@
 //! gives up. The tests compare the two on every corpus file and on
 //! generated documents.
 
+use std::borrow::Cow;
+
 use super::parse::duplicate_keys;
 use super::{Document, Node, NodeKind, Style};
 use crate::diagnostic::Diagnostic;
@@ -25,7 +27,7 @@ const MAX_KEY: usize = 1024;
 const MAX_DEPTH: usize = 64;
 
 /// Reads every document of `text`, or `None` if it is not in the subset.
-pub(super) fn parse_stream(text: &str) -> Option<Vec<Document>> {
+pub(super) fn parse_stream(text: &str) -> Option<Vec<Document<'_>>> {
     if !plain_characters(text.as_bytes()) {
         return None;
     }
@@ -120,7 +122,7 @@ struct Reader<'a> {
     errors: Vec<Diagnostic>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn eof(&self) -> bool {
         self.pos >= self.b.len()
     }
@@ -192,7 +194,7 @@ impl Reader<'_> {
     }
 
     /// The node starting at `pos`, at the start of its line's content.
-    fn block_node(&mut self) -> Option<Node> {
+    fn block_node(&mut self) -> Option<Node<'a>> {
         let indent = self.indent();
         if self.at_entry() {
             self.sequence(indent, false)
@@ -202,7 +204,7 @@ impl Reader<'_> {
     }
 
     /// Runs `read` one collection deeper, giving up past [`MAX_DEPTH`].
-    fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<Node>) -> Option<Node> {
+    fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<Node<'a>>) -> Option<Node<'a>> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
@@ -235,11 +237,11 @@ impl Reader<'_> {
     }
 
     /// A block mapping whose keys are at column `indent`.
-    fn mapping(&mut self, indent: usize) -> Option<Node> {
+    fn mapping(&mut self, indent: usize) -> Option<Node<'a>> {
         self.nested(|r| r.mapping_in(indent))
     }
 
-    fn mapping_in(&mut self, indent: usize) -> Option<Node> {
+    fn mapping_in(&mut self, indent: usize) -> Option<Node<'a>> {
         let start = self.pos;
         let mut entries = Vec::new();
         loop {
@@ -270,7 +272,7 @@ impl Reader<'_> {
     }
 
     /// The value after `key:` in a mapping at column `indent`.
-    fn value_after_key(&mut self, indent: usize, colon: usize) -> Option<Node> {
+    fn value_after_key(&mut self, indent: usize, colon: usize) -> Option<Node<'a>> {
         if !self.rest_is_empty() {
             return self.inline_value(indent);
         }
@@ -287,11 +289,11 @@ impl Reader<'_> {
 
     /// A block sequence whose `-` are at column `indent`; `indentless` for
     /// one at its parent key's column (`key:\n- a`).
-    fn sequence(&mut self, indent: usize, indentless: bool) -> Option<Node> {
+    fn sequence(&mut self, indent: usize, indentless: bool) -> Option<Node<'a>> {
         self.nested(|r| r.sequence_in(indent, indentless))
     }
 
-    fn sequence_in(&mut self, indent: usize, indentless: bool) -> Option<Node> {
+    fn sequence_in(&mut self, indent: usize, indentless: bool) -> Option<Node<'a>> {
         let mut start = self.pos;
         let mut items = Vec::new();
         loop {
@@ -330,7 +332,7 @@ impl Reader<'_> {
 
     /// A value written on the line of its key or `-`, inside a block at
     /// column `indent`.
-    fn inline_value(&mut self, indent: usize) -> Option<Node> {
+    fn inline_value(&mut self, indent: usize) -> Option<Node<'a>> {
         let c = self.peek(self.pos);
         let node = match c {
             b'\'' => self.single_quoted()?,
@@ -347,7 +349,7 @@ impl Reader<'_> {
     }
 
     /// A one-line plain scalar.
-    fn plain(&mut self) -> Option<Node> {
+    fn plain(&mut self) -> Option<Node<'a>> {
         let start = self.pos;
         let line_end = memchr_newline(self.b, start);
         let mut end = line_end;
@@ -374,7 +376,7 @@ impl Reader<'_> {
     }
 
     /// A `'...'` scalar on one line.
-    fn single_quoted(&mut self) -> Option<Node> {
+    fn single_quoted(&mut self) -> Option<Node<'a>> {
         let start = self.pos;
         let mut text = String::new();
         let mut i = start + 1;
@@ -391,17 +393,27 @@ impl Reader<'_> {
                 _ => i += 1,
             }
         }
-        text.push_str(&self.text[from..i]);
         self.pos = i + 1;
-        Some(Node::scalar_owned(
-            text,
+        Some(Node::scalar(
+            self.unescaped(text, from, i),
             Style::SingleQuoted,
             Span::new(start, self.pos),
         ))
     }
 
+    /// A quoted scalar's text: `decoded` (the text before its last escape,
+    /// decoded) and the source from `from` to `end`. Borrowed from the source
+    /// when nothing was escaped.
+    fn unescaped(&self, mut decoded: String, from: usize, end: usize) -> Cow<'a, str> {
+        if decoded.is_empty() {
+            return Cow::Borrowed(&self.text[from..end]);
+        }
+        decoded.push_str(&self.text[from..end]);
+        Cow::Owned(decoded)
+    }
+
     /// A `"..."` scalar on one line, with the common escapes.
-    fn double_quoted(&mut self) -> Option<Node> {
+    fn double_quoted(&mut self) -> Option<Node<'a>> {
         let start = self.pos;
         let mut text = String::new();
         let mut i = start + 1;
@@ -429,17 +441,16 @@ impl Reader<'_> {
                 _ => i += 1,
             }
         }
-        text.push_str(&self.text[from..i]);
         self.pos = i + 1;
-        Some(Node::scalar_owned(
-            text,
+        Some(Node::scalar(
+            self.unescaped(text, from, i),
             Style::DoubleQuoted,
             Span::new(start, self.pos),
         ))
     }
 
     /// A `[a, 'b', 1]` list on one line, of plain and quoted scalars.
-    fn flow_list(&mut self) -> Option<Node> {
+    fn flow_list(&mut self) -> Option<Node<'a>> {
         let start = self.pos;
         self.pos += 1;
         let mut items = Vec::new();
@@ -470,7 +481,7 @@ impl Reader<'_> {
     }
 
     /// A plain scalar inside a flow list, up to its `,` or `]`.
-    fn flow_plain(&mut self) -> Option<Node> {
+    fn flow_plain(&mut self) -> Option<Node<'a>> {
         let start = self.pos;
         let mut i = start;
         loop {
@@ -501,7 +512,7 @@ impl Reader<'_> {
 
     /// A `|` or `>` block scalar (with `-` or no chomping indicator) in a
     /// block at column `indent`.
-    fn block_scalar(&mut self, indent: usize) -> Option<Node> {
+    fn block_scalar(&mut self, indent: usize) -> Option<Node<'a>> {
         let style = if self.b[self.pos] == b'|' {
             Style::Literal
         } else {
@@ -576,13 +587,13 @@ impl Reader<'_> {
         // parser's does.
         self.line_start = at.min(self.b.len());
         self.pos = stop;
-        Some(Node::scalar_owned(text, style, Span::new(start, self.pos)))
+        Some(Node::scalar(text, style, Span::new(start, self.pos)))
     }
 }
 
 /// An empty value (`key:` with nothing after it): the general parser's
 /// zero-width plain `~` at the colon.
-fn empty(colon: usize) -> Node {
+fn empty(colon: usize) -> Node<'static> {
     Node::scalar("~", Style::Plain, Span::new(colon, colon))
 }
 

@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 
 /// Parses every document of a YAML stream. A syntax error ends its document
 /// (reported in the returned diagnostics); parsing resumes at the next one.
-pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
+pub fn parse_stream(text: &str) -> (Vec<Document<'_>>, Vec<Diagnostic>) {
     // Most rules are in the subset the fast reader knows; it gives the
     // same nodes as the general parser, which reads everything else.
     match fast::parse_stream(text) {
@@ -28,6 +28,8 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
         None => parse::parse_stream(text),
     }
 }
+
+use std::borrow::Cow;
 
 use crate::source::Span;
 
@@ -48,9 +50,10 @@ pub enum Style {
 
 /// A scalar: its text after YAML escape processing, and how it was written.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Scalar {
-    /// The decoded text.
-    pub text: String,
+pub struct Scalar<'a> {
+    /// The decoded text, borrowed from the source where it is written out
+    /// there (most scalars: no allocation per scalar).
+    pub text: Cow<'a, str>,
     /// The notation.
     pub style: Style,
     /// An explicit `!!str` tag forces text.
@@ -59,20 +62,20 @@ pub struct Scalar {
 
 /// A YAML node.
 #[derive(Clone, Debug, PartialEq)]
-pub enum NodeKind {
+pub enum NodeKind<'a> {
     /// A scalar (null, booleans and numbers included).
-    Scalar(Scalar),
+    Scalar(Scalar<'a>),
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'a>>),
     /// A mapping, in source order.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
 /// A YAML node and the bytes it covers.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     /// What it is.
-    pub kind: NodeKind,
+    pub kind: NodeKind<'a>,
     /// Where it is.
     pub span: Span,
 }
@@ -92,17 +95,12 @@ pub enum Typed<'a> {
     Str(&'a str),
 }
 
-impl Node {
-    /// A scalar node (used by merges and tests).
-    pub fn scalar(text: &str, style: Style, span: Span) -> Node {
-        Node::scalar_owned(text.to_string(), style, span)
-    }
-
-    /// A scalar node that takes its text.
-    pub fn scalar_owned(text: String, style: Style, span: Span) -> Node {
+impl<'a> Node<'a> {
+    /// A scalar node.
+    pub fn scalar(text: impl Into<Cow<'a, str>>, style: Style, span: Span) -> Node<'a> {
         Node {
             kind: NodeKind::Scalar(Scalar {
-                text,
+                text: text.into(),
                 style,
                 tagged_str: false,
             }),
@@ -129,11 +127,36 @@ impl Node {
         // this.
         let s = self.as_scalar()?;
         let null = s.style == Style::Plain && !s.tagged_str && is_null_text(&s.text);
-        (!null).then_some(s.text.as_str())
+        (!null).then_some(&*s.text)
+    }
+
+    /// The node with its text copied out of the source, to be kept after
+    /// the source's borrow ends.
+    pub fn into_owned(self) -> Node<'static> {
+        let kind = match self.kind {
+            NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
+                text: Cow::Owned(s.text.into_owned()),
+                style: s.style,
+                tagged_str: s.tagged_str,
+            }),
+            NodeKind::Seq(items) => {
+                NodeKind::Seq(items.into_iter().map(Node::into_owned).collect())
+            }
+            NodeKind::Map(entries) => NodeKind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+        };
+        Node {
+            kind,
+            span: self.span,
+        }
     }
 
     /// The scalar, if this is one.
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),
             _ => None,
@@ -141,7 +164,7 @@ impl Node {
     }
 
     /// The entries, if this is a mapping.
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub fn as_map(&self) -> Option<&[(Node<'a>, Node<'a>)]> {
         match &self.kind {
             NodeKind::Map(m) => Some(m),
             _ => None,
@@ -149,7 +172,7 @@ impl Node {
     }
 
     /// The value of `key` in a mapping.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.as_map()?
             .iter()
             .find(|(k, _)| k.as_text() == Some(key))

@@ -14,10 +14,10 @@ use crate::source::Span;
 
 /// One YAML document of a stream.
 #[derive(Debug)]
-pub struct Document {
+pub struct Document<'a> {
     /// Its root (`None` for an empty document, such as after a trailing
     /// `---`).
-    pub root: Option<Node>,
+    pub root: Option<Node<'a>>,
     /// Errors found in it (duplicate keys) and warnings (unknown tags); the
     /// document is still returned.
     pub errors: Vec<Diagnostic>,
@@ -26,7 +26,7 @@ pub struct Document {
 /// Parses every document of a YAML stream with the general parser. A
 /// syntax error ends its document (reported in the returned diagnostics);
 /// parsing resumes at the next one.
-pub(super) fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
+pub(super) fn parse_stream(text: &str) -> (Vec<Document<'_>>, Vec<Diagnostic>) {
     let mut options = Options::default();
     options.emit_comments = false;
     let mut b = Builder {
@@ -62,7 +62,7 @@ pub(super) fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
 
 /// Applies YAML merge keys (`<<: *base`, `<<: [*a, *b]`): the merged
 /// mappings' entries are added unless the mapping has the key itself.
-fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+fn merge_keys<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
     let is_merge = |k: &Node| matches!(&k.kind, NodeKind::Scalar(s) if s.style == Style::Plain && s.text == "<<");
     if !entries
         .iter()
@@ -109,7 +109,7 @@ fn span_of(s: &YamlSpan) -> Span {
 struct Builder<'a> {
     parser: Parser<'a, StrInput<'a>>,
     /// Anchored nodes and how many nodes each holds.
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, (Node<'a>, usize)>,
     errors: Vec<Diagnostic>,
     /// Nodes built so far (aliases count as the nodes they copy).
     nodes: usize,
@@ -128,7 +128,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The next document, `None` at the end of the stream.
-    fn document(&mut self) -> Result<Option<Document>, ScanError> {
+    fn document(&mut self) -> Result<Option<Document<'a>>, ScanError> {
         loop {
             let Some((ev, span)) = self.next()? else {
                 return Ok(None);
@@ -160,14 +160,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(&mut self, root: Option<Node>) -> Document {
+    fn finish(&mut self, root: Option<Node<'a>>) -> Document<'a> {
         Document {
             root,
             errors: std::mem::take(&mut self.errors),
         }
     }
 
-    fn node(&mut self, (ev, span): Step<'a>) -> Result<Node, ScanError> {
+    fn node(&mut self, (ev, span): Step<'a>) -> Result<Node<'a>, ScanError> {
         let start = span_of(&span);
         let before = self.nodes;
         self.nodes += 1;
@@ -186,7 +186,7 @@ impl<'a> Builder<'a> {
                     .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
                 let node = Node {
                     kind: NodeKind::Scalar(Scalar {
-                        text: text.into_owned(),
+                        text,
                         style,
                         tagged_str,
                     }),
@@ -317,7 +317,7 @@ mod tests {
     use super::*;
     use crate::sigma::yaml::Typed;
 
-    fn one(text: &str) -> Node {
+    fn one(text: &str) -> Node<'_> {
         let (docs, diags) = parse_stream(text);
         assert!(diags.is_empty(), "{diags:?}");
         docs.into_iter()

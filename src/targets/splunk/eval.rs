@@ -6,7 +6,7 @@
 //! single-quoted.
 
 use super::Printer;
-use super::quote::{eval_field, param_placeholder, quoted, regex_string, text_body};
+use super::quote::{eval_field, param_placeholder, quoted, quoted_text, regex_string};
 use crate::ir::{
     BinOp, BoolOp, Expr, FieldRef, Filter, Func, Ordering, Pred, Test, Text, TextPart, Value,
 };
@@ -176,7 +176,7 @@ impl Printer<'_> {
     /// A value in eval context.
     pub(super) fn eval_value(&self, v: &Value) -> String {
         match v {
-            Value::Str(t) => format!("\"{}\"", text_body(t)),
+            Value::Str(t) => quoted_text(t),
             Value::Int(i) => i.to_string(),
             Value::Float(_, text) => text.clone(),
             Value::Bool(true) => "true()".to_string(),
@@ -237,10 +237,7 @@ impl Printer<'_> {
                 (format!("match(_raw, {})", regex_string(&re)), ATOM)
             }
             Filter::Keyword(k) => (
-                format!(
-                    "searchmatch({})",
-                    quoted(&format!("\"{}\"", text_body(&k.text)))
-                ),
+                format!("searchmatch({})", quoted(&quoted_text(&k.text))),
                 ATOM,
             ),
             Filter::Pred(p) => self.pred_eval(p),
@@ -257,7 +254,7 @@ impl Printer<'_> {
             }
         };
         let text_value = |v: &Value, cased: bool| match v {
-            Value::Str(t) if !cased => format!("\"{}\"", text_body(&lowercase(t))),
+            Value::Str(t) if !cased => quoted_text(&lowercase(t)),
             other => self.eval_value(other),
         };
         match &p.test {

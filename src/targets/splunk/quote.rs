@@ -56,31 +56,52 @@ pub fn quoted(s: &str) -> String {
 /// Text with unset parameters as `{name}` and wildcards as `*`, escaped for
 /// a double-quoted string. `AnyChar` must have been handled by the caller.
 pub fn text_body(t: &Text) -> String {
-    let lits: usize = t
-        .parts
+    let mut out = String::with_capacity(body_len(t));
+    push_text_body(&mut out, t);
+    out
+}
+
+/// [`text_body`] in double quotes, built in one buffer.
+pub fn quoted_text(t: &Text) -> String {
+    let mut out = String::with_capacity(body_len(t) + 2);
+    out.push('"');
+    push_text_body(&mut out, t);
+    out.push('"');
+    out
+}
+
+/// About the length of [`text_body`] (escapes may add a little).
+fn body_len(t: &Text) -> usize {
+    t.parts
         .iter()
         .map(|p| match p {
             TextPart::Lit(s) => s.len(),
+            TextPart::Param(n) => n.len() + 2,
             _ => 1,
         })
-        .sum();
-    let mut out = String::with_capacity(lits + 2);
+        .sum()
+}
+
+fn push_text_body(out: &mut String, t: &Text) {
     for p in &t.parts {
         match p {
-            TextPart::Lit(s) => escape_into(&mut out, s),
-            TextPart::Param(n) => out.push_str(&param_placeholder(n)),
+            TextPart::Lit(s) => escape_into(out, s),
+            TextPart::Param(n) => {
+                out.push('{');
+                escape_into(out, n);
+                out.push('}');
+            }
             TextPart::AnyString => out.push('*'),
             TextPart::AnyChar => out.push('?'),
         }
     }
-    out
 }
 
 /// A search value for text: bare if it is a plain word, else quoted.
 pub fn search_text(t: &Text) -> String {
     match t.as_literal() {
         Some(lit) if is_bare_search_word(&lit) => lit,
-        _ => format!("\"{}\"", text_body(t)),
+        _ => quoted_text(t),
     }
 }
 

@@ -7,7 +7,7 @@
 //! nested AND explicitly.
 
 use super::Printer;
-use super::quote::{quoted, search_text, text_body};
+use super::quote::{quoted, quoted_text, search_text};
 use crate::ir::{Filter, Keyword, Ordering, Pred, Test, Text, TextPart, Value};
 
 /// Binding strengths in the search command.
@@ -75,7 +75,7 @@ impl Printer<'_> {
     }
 
     fn keyword(&self, k: &Keyword) -> String {
-        let body = format!("\"{}\"", text_body(&k.text));
+        let body = quoted_text(&k.text);
         if k.cased {
             format!("CASE({body})")
         } else {
@@ -121,7 +121,7 @@ impl Printer<'_> {
                 cased,
             } => {
                 let one = |t: &Text| {
-                    let body = format!("\"{}\"", text_body(t));
+                    let body = quoted_text(t);
                     if *cased {
                         format!("CASE({body})")
                     } else {
@@ -192,7 +192,7 @@ impl Printer<'_> {
     /// A value in search context, text in quotes if `quote`.
     fn search_value_as(&self, v: &Value, cased: bool, quote: bool) -> String {
         let s = match v {
-            Value::Str(t) if quote => format!("\"{}\"", text_body(t)),
+            Value::Str(t) if quote => quoted_text(t),
             Value::Str(t) => search_text(t),
             Value::Int(i) => i.to_string(),
             Value::Float(_, text) => text.clone(),

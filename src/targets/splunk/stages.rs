@@ -1,7 +1,7 @@
 //! Pipeline stages as SPL commands.
 
 use super::Printer;
-use super::quote::{command_field, regex_string, text_body};
+use super::quote::{command_field, quoted_text, regex_string, text_body};
 use crate::ir::{
     AggArg, Aggregate, Alias, FieldRef, JoinKind, LookupField, Stage, StageKind, Text, Value,
 };
@@ -195,7 +195,7 @@ impl Printer<'_> {
                 if let Some(v) = value {
                     out.push_str(" value=");
                     out.push_str(&match v {
-                        Value::Str(t) => format!("\"{}\"", text_body(t)),
+                        Value::Str(t) => quoted_text(t),
                         other => self.eval_value(other),
                     });
                 }
