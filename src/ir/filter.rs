@@ -37,7 +37,7 @@ pub enum Filter {
 impl Filter {
     /// `a and b`, flattening nested conjunctions and dropping `True`.
     pub fn and(items: Vec<Filter>) -> Filter {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(items.len());
         for f in items {
             match f {
                 Filter::True => {}
@@ -45,6 +45,8 @@ impl Filter {
                 other => out.push(other),
             }
         }
+        // Kept in the IR for the whole run: no spare capacity.
+        out.shrink_to_fit();
         match out.len() {
             0 => Filter::True,
             1 => out.pop().unwrap_or(Filter::True),

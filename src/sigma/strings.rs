@@ -180,7 +180,10 @@ impl SigmaStr {
     /// The IR text, or `None` if bytes from `wide`/`utf16*` were never
     /// base64-encoded (they are not text a query can hold).
     pub fn into_text(self) -> Option<Text> {
-        let mut t = Text::default();
+        // Sized exactly: the text is kept in the IR for the whole run.
+        let mut t = Text {
+            parts: Vec::with_capacity(self.parts.len()),
+        };
         for p in self.parts {
             t.push(match p {
                 Part::Lit(s) => TextPart::Lit(s),

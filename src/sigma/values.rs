@@ -378,6 +378,8 @@ fn any_of(field: &FieldRef, atoms: Vec<Atom>, cased: bool, span: Span) -> Filter
             Atom::Texts(t) => texts.extend(t),
         }
     }
+    // The lists are kept in the IR for the whole run: no spare capacity.
+    texts.shrink_to_fit();
     let mut tests = Vec::new();
     if texts.iter().any(Text::has_wildcards) {
         tests.push(pred(
@@ -405,7 +407,10 @@ fn any_of(field: &FieldRef, atoms: Vec<Atom>, cased: bool, span: Span) -> Filter
         _ => tests.push(pred(
             field,
             Test::In {
-                values: List::commas(scalars),
+                values: List::commas({
+                    scalars.shrink_to_fit();
+                    scalars
+                }),
                 cased,
             },
             span,
