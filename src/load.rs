@@ -82,19 +82,59 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// file is read twice. Entries that are not folders are passed on as they
 /// are; readers refuse the ones that are not regular files.
 pub fn walk_files(dir: &Path, f: &mut impl FnMut(PathBuf)) -> std::io::Result<()> {
-    let mut seen = std::collections::HashSet::new();
-    walk_unseen(dir, &mut seen, f)
+    let mut seen = Seen::new();
+    let Some(entries) = list_unseen(dir, &mut seen)? else {
+        return Ok(());
+    };
+    // The top folder's subfolders are walked in parallel (listing folders
+    // is system calls, a tenth of a corpus compile), each with its own
+    // record of folders seen. If two of them reach one folder (a link
+    // between them), which one reads it depends on the order: the walk is
+    // then done again in order, one folder after the other.
+    let subdirs: Vec<&PathBuf> = entries.iter().filter(|e| e.2).map(|e| &e.1).collect();
+    let walked = crate::par::map(&subdirs, |d| {
+        let mut own = seen.clone();
+        let mut files = Vec::new();
+        let result = walk_unseen(d, &mut own, &mut |p| files.push(p));
+        (files, result, own)
+    });
+    let mut reached = seen.clone();
+    for (_, _, own) in &walked {
+        for id in own.difference(&seen) {
+            if !reached.insert(*id) {
+                let mut seen = Seen::new();
+                return walk_unseen(dir, &mut seen, f);
+            }
+        }
+    }
+    let mut walked = walked.into_iter();
+    for (_, p, is_dir) in entries {
+        if !is_dir {
+            f(p);
+            continue;
+        }
+        let Some((files, result, _)) = walked.next() else {
+            break;
+        };
+        files.into_iter().for_each(&mut *f);
+        result?;
+    }
+    Ok(())
 }
 
-fn walk_unseen(
+/// The folders (device, inode) a walk has listed.
+type Seen = std::collections::HashSet<(u64, u64)>;
+
+/// A folder's entries as (name, path, is a folder), sorted by name; `None`
+/// if the folder was listed already.
+fn list_unseen(
     dir: &Path,
-    seen: &mut std::collections::HashSet<(u64, u64)>,
-    f: &mut impl FnMut(PathBuf),
-) -> std::io::Result<()> {
+    seen: &mut Seen,
+) -> std::io::Result<Option<Vec<(std::ffi::OsString, PathBuf, bool)>>> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(dir)?;
     if !seen.insert((meta.dev(), meta.ino())) {
-        return Ok(());
+        return Ok(None);
     }
     // The directory entry's type comes with the listing; only a symbolic
     // link costs a `stat` to see what it points to.
@@ -113,6 +153,13 @@ fn walk_unseen(
     // would. The names are taken once: `Path::file_name` in the comparison
     // re-parsed both paths at every step, most of the walk's time.
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(Some(entries))
+}
+
+fn walk_unseen(dir: &Path, seen: &mut Seen, f: &mut impl FnMut(PathBuf)) -> std::io::Result<()> {
+    let Some(entries) = list_unseen(dir, seen)? else {
+        return Ok(());
+    };
     for (_, p, is_dir) in entries {
         if is_dir {
             walk_unseen(&p, seen, f)?;
@@ -276,27 +323,37 @@ pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
 /// every package (a Splunk stanza, a Kibana `rule_id`), where the second
 /// would silently replace the first. The later one is dropped.
 fn reject_duplicate_ids(loads: &mut [Loaded]) {
-    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for l in loads.iter_mut() {
-        let mut kept = Vec::with_capacity(l.detections.len());
-        for det in std::mem::take(&mut l.detections) {
-            let Some(id) = det.meta.id.clone() else {
-                kept.push(det);
-                continue;
-            };
-            match seen.get(&id) {
-                Some(first) => l.diagnostics.push(
-                    Diagnostic::error(codes::META, format!("the id `{id}` is already used by {first}"))
-                        .with_label(det.span, "this detection")
-                        .with_help("give each detection its own id (a new UUID, such as the output of `uuidgen`)")
-                        .in_file(&det.file),
-                ),
-                None => {
-                    seen.insert(id, det.file.name.clone());
-                    kept.push(det);
+    // Found first, without copying ids or moving detections (most loads
+    // have no duplicate); then each later copy is reported and dropped.
+    let mut first: std::collections::HashMap<&str, (usize, usize)> =
+        std::collections::HashMap::with_capacity(loads.len());
+    let mut later = Vec::new();
+    for (li, l) in loads.iter().enumerate() {
+        for (di, det) in l.detections.iter().enumerate() {
+            if let Some(id) = det.meta.id.as_deref() {
+                let at = *first.entry(id).or_insert((li, di));
+                if at != (li, di) {
+                    later.push((li, di, at));
                 }
             }
         }
-        l.detections = kept;
+    }
+    drop(first);
+    for &(li, di, (fi, fdi)) in &later {
+        let first = &loads[fi].detections[fdi].file.name;
+        let det = &loads[li].detections[di];
+        let id = det.meta.id.as_deref().unwrap_or_default();
+        let d = Diagnostic::error(
+            codes::META,
+            format!("the id `{id}` is already used by {first}"),
+        )
+        .with_label(det.span, "this detection")
+        .with_help("give each detection its own id (a new UUID, such as the output of `uuidgen`)")
+        .in_file(&det.file);
+        loads[li].diagnostics.push(d);
+    }
+    // Last first, so the positions of the others stay right.
+    for &(li, di, _) in later.iter().rev() {
+        loads[li].detections.remove(di);
     }
 }

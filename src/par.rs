@@ -10,8 +10,9 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-/// Items handed to a worker at a time: small enough to balance uneven
-/// files, large enough that the shared counter is not contended.
+/// Items handed to a worker at a time, at most: small enough to balance
+/// uneven files, large enough that the shared counter is not contended. A
+/// short list is handed out one item at a time (a few large folders).
 const BATCH: usize = 16;
 
 /// The number of worker threads: `VIGIL_JOBS` if set to a positive number,
@@ -32,19 +33,20 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = jobs().min(items.len().div_ceil(BATCH));
+    let threads = jobs().min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
+    let batch = (items.len() / (threads * 4)).clamp(1, BATCH);
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
-            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            let start = next.fetch_add(batch, Ordering::Relaxed);
             if start >= items.len() {
                 return done;
             }
-            let end = (start + BATCH).min(items.len());
+            let end = (start + batch).min(items.len());
             done.push((start, items[start..end].iter().map(&f).collect::<Vec<R>>()));
         }
     };

@@ -68,12 +68,15 @@ pub fn run(setup: &Setup, files: &[PathBuf]) -> Outcome {
         .iter()
         .flat_map(|(_, p)| p.scope.iter().map(|s| s.param.clone()))
         .collect();
-    let mut units: Vec<Unit> = Vec::new();
+    let loads = load_files(files);
+    // One unit per detection, or per file without one.
+    let mut units: Vec<Unit> =
+        Vec::with_capacity(loads.iter().map(|l| l.detections.len().max(1)).sum());
     let mut detections = 0;
     // Loading first (in order), then every detection's parameters, checks
     // and compile in parallel, then the results kept in order: the output
     // is the same whatever the number of threads.
-    for loaded in load_files(files) {
+    for loaded in loads {
         let mut pending = loaded.diagnostics;
         if loaded.detections.is_empty() {
             units.push(Unit {
