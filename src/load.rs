@@ -357,3 +357,54 @@ fn reject_duplicate_ids(loads: &mut [Loaded]) {
         loads[li].detections.remove(di);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The files a walk gives, relative to `root`.
+    fn walked(root: &Path) -> Vec<String> {
+        let mut files = Vec::new();
+        walk_files(root, &mut |p| {
+            files.push(p.strip_prefix(root).unwrap().display().to_string());
+        })
+        .unwrap();
+        files
+    }
+
+    #[test]
+    fn folders_reached_twice_are_read_once_in_walk_order() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (path, text) in [
+            ("a/x.yml", ""),
+            ("c/y.yml", ""),
+            ("d/e/z.yml", ""),
+            ("top.yml", ""),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        // `a/link` reaches `c` before `c` itself; `b` is `a` again; `d/e/up`
+        // loops back to the top.
+        symlink("../c", root.join("a/link")).unwrap();
+        symlink("a", root.join("b")).unwrap();
+        symlink("../..", root.join("d/e/up")).unwrap();
+        assert_eq!(
+            walked(root),
+            ["a/link/y.yml", "a/x.yml", "d/e/z.yml", "top.yml"]
+        );
+        // Without links between them, the subfolders are walked apart and
+        // the files still come in order.
+        let plain = tempfile::tempdir().unwrap();
+        for path in ["b/2.yml", "a/1.yml", "c/d/3.yml", "0.yml", "c/4.yml"] {
+            std::fs::create_dir_all(plain.path().join(path).parent().unwrap()).unwrap();
+            std::fs::write(plain.path().join(path), "").unwrap();
+        }
+        assert_eq!(
+            walked(plain.path()),
+            ["0.yml", "a/1.yml", "b/2.yml", "c/4.yml", "c/d/3.yml"]
+        );
+    }
+}
