@@ -2,6 +2,7 @@
 //! rules they name, then correlations resolve their references (names in
 //! the same file, ids anywhere) and are lowered into pipelines.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::{Cx, Doc, Parsed, correlate, correlation, filters, rule};
@@ -22,36 +23,39 @@ pub struct Linked {
 /// Links the files of one load: filters, then correlations.
 pub fn link(mut files: Vec<Parsed>) -> Vec<Linked> {
     apply_filters(&mut files);
-    let mut suppressed: Vec<Vec<bool>> = files.iter().map(|f| vec![false; f.docs.len()]).collect();
+    // Rules a correlation uses (or a broken one named), and the linked
+    // correlations, by (file, document): few in a load, so kept apart from
+    // the files rather than a slot for every document.
+    let mut suppressed: HashSet<(usize, usize)> = HashSet::new();
+    let mut correlations: HashMap<(usize, usize), Detection> = HashMap::new();
     let mut out: Vec<Linked> = Vec::with_capacity(files.len());
-    let mut correlations: Vec<Vec<Option<Detection>>> = Vec::with_capacity(files.len());
     for fi in 0..files.len() {
-        let mut per_doc = Vec::with_capacity(files[fi].docs.len());
         let mut diags = Vec::new();
         for di in 0..files[fi].docs.len() {
-            let det = match &files[fi].docs[di] {
-                Doc::Correlation(c) => link_correlation(&files, fi, c, &mut suppressed, &mut diags),
+            match &files[fi].docs[di] {
+                Doc::Correlation(c) => {
+                    if let Some(d) = link_correlation(&files, fi, c, &mut suppressed, &mut diags) {
+                        correlations.insert((fi, di), d);
+                    }
+                }
                 Doc::Broken(_, rules) => {
                     for name in rules {
                         if let Target::Rule(rf, rd, _) = resolve(&files, fi, name) {
-                            suppressed[rf][rd] = true;
+                            suppressed.insert((rf, rd));
                         }
                     }
-                    None
                 }
-                _ => None,
-            };
-            per_doc.push(det);
+                _ => {}
+            }
         }
         files[fi].diags.extend(diags);
-        correlations.push(per_doc);
     }
     for (fi, parsed) in files.into_iter().enumerate() {
         let file = parsed.file.clone();
         let mut detections = Vec::with_capacity(parsed.docs.len());
         for (di, doc) in parsed.docs.into_iter().enumerate() {
             match doc {
-                Doc::Rule(r) if !suppressed[fi][di] => detections.push(Detection {
+                Doc::Rule(r) if !suppressed.contains(&(fi, di)) => detections.push(Detection {
                     meta: r.meta,
                     params: r.params,
                     scope: Scope::Profile,
@@ -63,11 +67,7 @@ pub fn link(mut files: Vec<Parsed>) -> Vec<Linked> {
                     span: r.span,
                     hints: Default::default(),
                 }),
-                Doc::Correlation(_) => {
-                    if let Some(d) = correlations[fi][di].take() {
-                        detections.push(d);
-                    }
-                }
+                Doc::Correlation(_) => detections.extend(correlations.remove(&(fi, di))),
                 _ => {}
             }
         }
@@ -210,7 +210,7 @@ fn link_correlation(
     files: &[Parsed],
     fi: usize,
     c: &correlation::Correlation,
-    suppressed: &mut [Vec<bool>],
+    suppressed: &mut HashSet<(usize, usize)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Detection> {
     let file = &files[fi].file;
@@ -228,7 +228,7 @@ fn link_correlation(
         match resolve(files, fi, name) {
             Target::Rule(rf, rd, r) => {
                 if !c.generate {
-                    suppressed[rf][rd] = true;
+                    suppressed.insert((rf, rd));
                 }
                 let mut filter = r.filter.clone();
                 if rf != fi {
