@@ -264,4 +264,11 @@ proptest! {
         }
         agrees(&text);
     }
+
+    /// Arbitrary text (YAML's indicators, spaces and line ends made
+    /// frequent): no panic, and agreement whenever the fast reader takes it.
+    #[test]
+    fn arbitrary_text_never_panics(text in "([-:#'\"|>\\[\\]{},&*!?% \n]|[a-z0-9]|\\PC){0,120}") {
+        agrees(&text);
+    }
 }
