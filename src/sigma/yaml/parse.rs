@@ -295,14 +295,19 @@ impl<'a> Builder<'a> {
 
 /// Reports every key that appears twice in a mapping (the first stays).
 pub(super) fn duplicate_keys(entries: &[(Node, Node)], errors: &mut Vec<Diagnostic>) {
-    if entries.len() < 2 {
-        return;
-    }
-    let mut seen = HashSet::with_capacity(entries.len());
-    for (k, _) in entries {
-        if let Some(t) = k.as_text()
-            && !seen.insert(t)
-        {
+    // Most mappings are a handful of keys: comparing each with the ones
+    // before it costs less than hashing them.
+    const SMALL: usize = 16;
+    let keys = entries.iter().map(|(k, _)| (k, k.as_text()));
+    let mut seen = HashSet::new();
+    for (i, (k, text)) in keys.enumerate() {
+        let Some(t) = text else { continue };
+        let again = if entries.len() <= SMALL {
+            entries[..i].iter().any(|(e, _)| e.as_text() == Some(t))
+        } else {
+            !seen.insert(t)
+        };
+        if again {
             errors.push(
                 Diagnostic::error(codes::YAML, format!("the key `{t}` appears twice"))
                     .with_label(k.span, "duplicate key")
@@ -387,6 +392,15 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let (docs, _) = parse_stream("a: 1\na: 2\n");
         assert_eq!(docs[0].errors.len(), 1);
+        // Large mappings are checked another way: the same result.
+        let mut big: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        big.push_str("k7: again\nk39: again\n");
+        let (docs, _) = parse_stream(&big);
+        let keys: Vec<Span> = docs[0].errors.iter().map(|e| e.labels[0].span).collect();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(&big[keys[0].start..keys[0].end], "k7");
+        assert_eq!(&big[keys[1].start..keys[1].end], "k39");
+        assert_eq!(crate::sigma::yaml::parse_stream(&big).0[0].errors.len(), 2);
     }
 
     #[test]
