@@ -41,15 +41,16 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR
 
 # once NAME CMD...: runs CMD once; appends wall seconds, CPU (user +
 # system) seconds and max RSS in KB to $TMP/NAME.runs.
-# Wall time is taken in nanoseconds around the run (time -v gives it in
-# hundredths, too coarse for Vigil's tenth of a second).
+# Wall time is taken in microseconds around the run, from bash's clock
+# (time -v gives it in hundredths, too coarse for Vigil's tenth of a
+# second; a `date` process each side would add its own start-up).
 once() {
     local name=$1; shift
     local t0 t1
-    t0=$(date +%s%N)
+    t0=$EPOCHREALTIME
     /usr/bin/time -v -o "$TMP/time" "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" || true
-    t1=$(date +%s%N)
-    awk -F': ' -v w="$(echo "($t1 - $t0) / 1000000000" | bc -l)" '
+    t1=$EPOCHREALTIME
+    awk -F': ' -v w="$(echo "$t1 - $t0" | bc -l)" '
         /User time|System time/ { c += $2 }
         /Maximum resident set size/ { m = $2 }
         END { print w, c, m }' "$TMP/time" >> "$TMP/$name.runs"
