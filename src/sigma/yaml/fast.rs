@@ -12,8 +12,6 @@
 //! gives up. The tests compare the two on every corpus file and on
 //! generated documents.
 
-use std::borrow::Cow;
-
 use super::parse::duplicate_keys;
 use super::{Document, Node, NodeKind, Style};
 use crate::diagnostic::Diagnostic;
@@ -335,8 +333,7 @@ impl<'a> Reader<'a> {
     fn inline_value(&mut self, indent: usize) -> Option<Node<'a>> {
         let c = self.peek(self.pos);
         let node = match c {
-            b'\'' => self.single_quoted()?,
-            b'"' => self.double_quoted()?,
+            b'\'' | b'"' => self.quoted()?,
             b'[' => self.flow_list()?,
             b'|' | b'>' => return self.block_scalar(indent),
             // `-1`, `:x` and `?x` are plain; `- x` here is not.
@@ -346,248 +343,6 @@ impl<'a> Reader<'a> {
         };
         // Only a comment may follow a quoted value or a list.
         self.rest_is_empty().then_some(node)
-    }
-
-    /// A one-line plain scalar.
-    fn plain(&mut self) -> Option<Node<'a>> {
-        let start = self.pos;
-        let line_end = memchr_newline(self.b, start);
-        let mut end = line_end;
-        let mut i = start;
-        while i < line_end {
-            match self.b[i] {
-                b'#' if self.b[i - 1] == b' ' => {
-                    end = i;
-                    break;
-                }
-                b':' if self.blank(i + 1) => return None,
-                _ => i += 1,
-            }
-        }
-        while self.b[end - 1] == b' ' {
-            end -= 1;
-        }
-        self.pos = line_end;
-        Some(Node::scalar(
-            &self.text[start..end],
-            Style::Plain,
-            Span::new(start, end),
-        ))
-    }
-
-    /// A `'...'` scalar on one line.
-    fn single_quoted(&mut self) -> Option<Node<'a>> {
-        let start = self.pos;
-        let mut text = String::new();
-        let mut i = start + 1;
-        let mut from = i;
-        loop {
-            match self.b.get(i)? {
-                b'\'' if self.peek(i + 1) == b'\'' => {
-                    text.push_str(&self.text[from..=i]);
-                    i += 2;
-                    from = i;
-                }
-                b'\'' => break,
-                b'\n' => return None,
-                _ => i += 1,
-            }
-        }
-        self.pos = i + 1;
-        Some(Node::scalar(
-            self.unescaped(text, from, i),
-            Style::SingleQuoted,
-            Span::new(start, self.pos),
-        ))
-    }
-
-    /// A quoted scalar's text: `decoded` (the text before its last escape,
-    /// decoded) and the source from `from` to `end`. Borrowed from the source
-    /// when nothing was escaped.
-    fn unescaped(&self, mut decoded: String, from: usize, end: usize) -> Cow<'a, str> {
-        if decoded.is_empty() {
-            return Cow::Borrowed(&self.text[from..end]);
-        }
-        decoded.push_str(&self.text[from..end]);
-        Cow::Owned(decoded)
-    }
-
-    /// A `"..."` scalar on one line, with the common escapes.
-    fn double_quoted(&mut self) -> Option<Node<'a>> {
-        let start = self.pos;
-        let mut text = String::new();
-        let mut i = start + 1;
-        let mut from = i;
-        loop {
-            match self.b.get(i)? {
-                b'"' => break,
-                b'\n' => return None,
-                b'\\' => {
-                    text.push_str(&self.text[from..i]);
-                    text.push(match self.b.get(i + 1)? {
-                        b'\\' => '\\',
-                        b'"' => '"',
-                        b'/' => '/',
-                        b'n' => '\n',
-                        b't' => '\t',
-                        b'r' => '\r',
-                        b'0' => '\0',
-                        b' ' => ' ',
-                        _ => return None,
-                    });
-                    i += 2;
-                    from = i;
-                }
-                _ => i += 1,
-            }
-        }
-        self.pos = i + 1;
-        Some(Node::scalar(
-            self.unescaped(text, from, i),
-            Style::DoubleQuoted,
-            Span::new(start, self.pos),
-        ))
-    }
-
-    /// A `[a, 'b', 1]` list on one line, of plain and quoted scalars.
-    fn flow_list(&mut self) -> Option<Node<'a>> {
-        let start = self.pos;
-        self.pos += 1;
-        let mut items = Vec::new();
-        loop {
-            self.skip_spaces();
-            if self.peek(self.pos) == b']' && items.is_empty() {
-                break;
-            }
-            let item = match self.peek(self.pos) {
-                b'\'' => self.single_quoted()?,
-                b'"' => self.double_quoted()?,
-                c if is_indicator(c) || c == b' ' || c == b'\n' => return None,
-                _ => self.flow_plain()?,
-            };
-            items.push(item);
-            self.skip_spaces();
-            match self.peek(self.pos) {
-                b',' => self.pos += 1,
-                b']' => break,
-                _ => return None,
-            }
-        }
-        self.pos += 1;
-        Some(Node {
-            kind: NodeKind::Seq(items),
-            span: Span::new(start, self.pos),
-        })
-    }
-
-    /// A plain scalar inside a flow list, up to its `,` or `]`.
-    fn flow_plain(&mut self) -> Option<Node<'a>> {
-        let start = self.pos;
-        let mut i = start;
-        loop {
-            match self.peek(i) {
-                b',' | b']' => break,
-                b'[' | b'{' | b'}' | b'\n' | b'#' => return None,
-                b':' => return None,
-                _ => i += 1,
-            }
-        }
-        let mut end = i;
-        while self.b[end - 1] == b' ' {
-            end -= 1;
-        }
-        self.pos = i;
-        Some(Node::scalar(
-            &self.text[start..end],
-            Style::Plain,
-            Span::new(start, end),
-        ))
-    }
-
-    fn skip_spaces(&mut self) {
-        while self.peek(self.pos) == b' ' && !self.eof() {
-            self.pos += 1;
-        }
-    }
-
-    /// A `|` or `>` block scalar (with `-` or no chomping indicator) in a
-    /// block at column `indent`.
-    fn block_scalar(&mut self, indent: usize) -> Option<Node<'a>> {
-        let style = if self.b[self.pos] == b'|' {
-            Style::Literal
-        } else {
-            Style::Folded
-        };
-        self.pos += 1;
-        let strip = self.peek(self.pos) == b'-';
-        if strip {
-            self.pos += 1;
-        }
-        if !self.blank(self.pos) || !self.rest_is_empty() {
-            return None;
-        }
-        self.skip_line();
-        // The first line sets the indentation; it must hold text.
-        let first = self.pos + 1;
-        let mut column = first;
-        while self.peek(column) == b' ' && column < self.b.len() {
-            column += 1;
-        }
-        let width = column - first;
-        if width <= indent || self.peek(column) == b'\n' {
-            return None;
-        }
-        let start = column;
-        // Content lines, as (text, blank lines before it).
-        let mut lines: Vec<(&str, usize)> = Vec::new();
-        let mut blanks = 0;
-        let mut at = first;
-        // Where the block ends: after the indentation of the first line
-        // less indented than it, or at the end of the text.
-        let mut stop = self.b.len();
-        while at < self.b.len() {
-            let end = memchr_newline(self.b, at);
-            let spaces = self.b[at..end].iter().take_while(|&&c| c == b' ').count();
-            if at + spaces == end {
-                if spaces > width {
-                    return None;
-                }
-                blanks += 1;
-            } else if spaces < width {
-                stop = at + spaces;
-                break;
-            } else {
-                if style == Style::Folded && spaces > width {
-                    // More-indented lines keep their breaks: left to the
-                    // general parser.
-                    return None;
-                }
-                lines.push((&self.text[at + width..end], blanks));
-                blanks = 0;
-            }
-            at = end + 1;
-        }
-        let mut text = String::new();
-        for (i, (line, blank)) in lines.iter().enumerate() {
-            if i > 0 {
-                match style {
-                    Style::Folded if *blank == 0 => text.push(' '),
-                    Style::Folded => (0..*blank).for_each(|_| text.push('\n')),
-                    _ => (0..=*blank).for_each(|_| text.push('\n')),
-                }
-            }
-            text.push_str(line);
-        }
-        // Clipping keeps one line break, even at the end of the file (as
-        // the general parser does).
-        if !strip {
-            text.push('\n');
-        }
-        // Its span runs past the next line's indentation, as the general
-        // parser's does.
-        self.line_start = at.min(self.b.len());
-        self.pos = stop;
-        Some(Node::scalar(text, style, Span::new(start, self.pos)))
     }
 }
 
@@ -631,6 +386,9 @@ fn memchr_newline(b: &[u8], from: usize) -> usize {
         .position(|&c| c == b'\n')
         .map_or(b.len(), |i| from + i)
 }
+
+#[path = "fast_scalars.rs"]
+mod scalars;
 
 #[cfg(test)]
 #[path = "fast_tests.rs"]
