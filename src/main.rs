@@ -2,12 +2,6 @@
 
 use clap::Parser;
 
-/// Stack for the compiler thread. Parsing, lowering and printing recurse over
-/// the nesting of a detection (bounded by `syntax::depth::MAX_DEPTH` and
-/// Sigma's own limits); a generous stack keeps debug builds safe too. Only the
-/// pages actually used are committed.
-const STACK_BYTES: usize = 256 * 1024 * 1024;
-
 /// How far glibc grows a thread's heap at a time. Its default grows the
 /// heaps of worker threads a few pages at a time, one `mprotect` call each:
 /// 6,000 calls and 9% of the CPU time of compiling SigmaHQ. Address space
@@ -25,7 +19,7 @@ fn main() -> std::process::ExitCode {
     let cli = vigil::cli::Cli::parse();
     let worker = std::thread::Builder::new()
         .name("vigil".into())
-        .stack_size(STACK_BYTES)
+        .stack_size(vigil::par::STACK_BYTES)
         .spawn(move || vigil::cli::run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,

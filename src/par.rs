@@ -15,6 +15,13 @@ use std::sync::{Mutex, PoisonError};
 /// short list is handed out one item at a time (a few large folders).
 const BATCH: usize = 16;
 
+/// Stack for the compiler's threads (the main one and the workers).
+/// Parsing, lowering and printing recurse over the nesting of a detection
+/// (bounded by `syntax::depth::MAX_DEPTH` and Sigma's own limits); a
+/// generous stack keeps debug builds safe too. Only the pages actually used
+/// are committed.
+pub const STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// The number of worker threads: `VIGIL_JOBS` if set to a positive number,
 /// else the machine's available parallelism.
 pub fn jobs() -> usize {
@@ -51,7 +58,17 @@ where
         }
     };
     let mut batches: Vec<(usize, Vec<R>)> = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        // Workers get the main thread's stack: a detection nested as deep
+        // as the limits allow must not overflow a worker's default 2 MiB.
+        // A worker that cannot be started leaves its share to the others.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(s, work)
+                    .ok()
+            })
+            .collect();
         let mut all = work();
         for h in helpers {
             // A panicking worker is a bug: carry its panic to the caller.

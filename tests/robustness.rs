@@ -123,3 +123,36 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
         .join()
         .expect("no panic");
 }
+
+#[test]
+fn deep_nesting_in_a_batch_does_not_overflow_a_worker() {
+    // Several files are compiled on worker threads: they need the same
+    // stack as the main one (a debug build overflowed 2 MiB here).
+    let n = vigil::syntax::depth::MAX_DEPTH - 1;
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        let text = format!(
+            "title: \"x{i}\"\nsearch {}type == \"s\"{}\n| where {}a == 1\n",
+            "(".repeat(n),
+            ")".repeat(n),
+            "not ".repeat(n)
+        );
+        std::fs::write(dir.path().join(format!("d{i}.vigil")), text).unwrap();
+    }
+    let out = common::vigil(&[
+        "compile",
+        dir.path().to_str().unwrap(),
+        "--target",
+        "splunk",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).matches("\n# ").count(),
+        2
+    );
+}
