@@ -44,12 +44,7 @@ fn run(spl: &str, events: &[Value]) -> Vec<Value> {
 
 fn compile(det: &Detection, target: Target, profile: &str) -> Result<String, String> {
     let profile = Profile::builtin(profile).expect("profile");
-    let opts = vigil::targets::Options {
-        filter_only: false,
-        comments: false,
-        params: BTreeMap::new(),
-        stack_version: None,
-    };
+    let opts = vigil::targets::Options::default();
     target
         .backend()
         .compile(det, &profile, &opts)

@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use vigil::ir::Detection;
@@ -15,10 +14,8 @@ use vigil::targets::{Options, Target};
 
 fn print(det: &Detection, profile: &Profile) -> Option<String> {
     let opts = Options {
-        filter_only: false,
         comments: true,
-        params: BTreeMap::new(),
-        stack_version: None,
+        ..Default::default()
     };
     Target::Splunk
         .backend()

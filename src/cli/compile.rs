@@ -36,14 +36,13 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let Some((_, profile)) = &setup.target else {
         return ExitCode::from(EXIT_USAGE);
     };
-    let url = |q| Cow::Owned(target.backend().request_path(q).unwrap_or_default());
     // Queries shown on stdout are written as they are rendered (below);
     // every other output is rendered whole first.
-    let to_stdout = args.output.is_none();
+    let queries = matches!(args.format, Format::Text | Format::Url);
+    let url = args.format == Format::Url;
     let text = match args.format {
-        Format::Text | Format::Url if to_stdout => String::new(),
-        Format::Text => to_string(|w| render_text(&outcome, target, Cow::Borrowed, w)),
-        Format::Url => to_string(|w| render_text(&outcome, target, url, w)),
+        Format::Text | Format::Url if args.output.is_none() => String::new(),
+        Format::Text | Format::Url => to_string(|w| write_queries(&outcome, target, url, w)),
         Format::Json => {
             let entries: Vec<Entry> = outcome
                 .units
@@ -80,12 +79,10 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             fail(&e);
             return ExitCode::from(EXIT_ERRORS);
         }
+    } else if queries {
+        out_pieces(|w| write_queries(&outcome, target, url, w));
     } else {
-        match args.format {
-            Format::Text => out_pieces(|w| render_text(&outcome, target, Cow::Borrowed, w)),
-            Format::Url => out_pieces(|w| render_text(&outcome, target, url, w)),
-            _ => out(&text),
-        }
+        out(&text);
     }
     if failed {
         ExitCode::from(EXIT_ERRORS)
@@ -196,6 +193,16 @@ fn render_text<'a>(
         for part in ["# ", &u.source, " (", &id, ")\n", &query, "\n"] {
             write(part);
         }
+    }
+}
+
+/// The queries as text (`--format text`) or as request URLs (`url`).
+fn write_queries(outcome: &Outcome, target: Target, url: bool, write: &mut dyn FnMut(&str)) {
+    if url {
+        let path = |q| Cow::Owned(target.backend().request_path(q).unwrap_or_default());
+        render_text(outcome, target, path, write);
+    } else {
+        render_text(outcome, target, Cow::Borrowed, write);
     }
 }
 

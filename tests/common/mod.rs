@@ -88,7 +88,7 @@ pub fn compile_with(
         filter_only,
         comments: true,
         params: params.clone(),
-        stack_version: None,
+        ..Default::default()
     };
     target
         .backend()
@@ -378,8 +378,7 @@ pub fn compile_full(
     let opts = Options {
         filter_only,
         comments: true,
-        params: BTreeMap::new(),
-        stack_version: None,
+        ..Default::default()
     };
     target.backend().compile(det, &profile, &opts)
 }

@@ -13,7 +13,6 @@ mod documents;
 mod escaping;
 mod modifiers;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use vigil::diagnostic::{Diagnostic, render_plain};
@@ -59,10 +58,8 @@ pub fn try_compile(
 ) -> Result<String, Vec<Diagnostic>> {
     let profile = Profile::load(profile).expect("profile");
     let opts = Options {
-        filter_only: false,
         comments: true,
-        params: BTreeMap::new(),
-        stack_version: None,
+        ..Default::default()
     };
     target
         .backend()
